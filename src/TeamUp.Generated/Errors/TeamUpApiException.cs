@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace TeamUp.Generated;
+
+/// <summary>
+/// The one exception every failed TeamUp call surfaces as: it carries the HTTP status, the operation,
+/// TeamUp's request id when the response had one, the parsed <see cref="Error"/> body when it was JSON,
+/// and a bounded excerpt of the body. Credentials never appear in it.
+/// </summary>
+public class TeamUpApiException : Exception
+{
+    /// <summary>How much of a response body the exception keeps.</summary>
+    public const int MaxExcerptLength = 1024;
+
+    private static readonly string[] RequestIdHeaders = ["X-Request-Id", "Request-Id", "X-Amzn-RequestId", "CF-Ray"];
+
+    /// <summary>Creates the exception; prefer <see cref="FromResponse(HttpResponseMessage, string, int, string?, IReadOnlyDictionary{string, IEnumerable{string}}, Exception?)"/>.</summary>
+    /// <param name="message">The full message.</param>
+    /// <param name="statusCode">The HTTP status, or 0 when no response arrived.</param>
+    /// <param name="operation">The operationId, e.g. <c>Invoices_List</c>.</param>
+    /// <param name="requestId">TeamUp's request id, if the response had one.</param>
+    /// <param name="responseExcerpt">At most <see cref="MaxExcerptLength"/> characters of the body.</param>
+    /// <param name="headers">The response headers.</param>
+    /// <param name="innerException">The underlying failure, if any.</param>
+    public TeamUpApiException(string message, int statusCode, string? operation, string? requestId, string? responseExcerpt,
+        IReadOnlyDictionary<string, IEnumerable<string>>? headers, Exception? innerException)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+        Operation = operation;
+        RequestId = requestId;
+        ResponseExcerpt = responseExcerpt;
+        Headers = headers ?? new Dictionary<string, IEnumerable<string>>();
+    }
+
+    /// <summary>The HTTP status code, or 0 when the request failed before a response (network, timeout).</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The operationId of the call that failed, e.g. <c>Reports_ExportInvoices</c>.</summary>
+    public string? Operation { get; }
+
+    /// <summary>TeamUp's request id from the response headers, for support tickets.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>The start of the response body (at most <see cref="MaxExcerptLength"/> characters, credentials masked).</summary>
+    public string? ResponseExcerpt { get; }
+
+    /// <summary>The response headers.</summary>
+    public IReadOnlyDictionary<string, IEnumerable<string>> Headers { get; }
+
+    /// <summary>TeamUp's error body, when the response carried one in JSON.</summary>
+    public Error? Error { get; init; }
+
+    /// <summary>Builds the exception for a response the generated client could not accept.</summary>
+    /// <param name="response">The response (its request carries the operation).</param>
+    /// <param name="description">What the spec or the client says about this outcome.</param>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="body">The body text, when it was read.</param>
+    /// <param name="headers">The response headers.</param>
+    /// <param name="innerException">The underlying failure, e.g. a JSON error.</param>
+    public static TeamUpApiException FromResponse(HttpResponseMessage response, string description, int statusCode, string? body,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers, Exception? innerException) =>
+        FromResponse<Error>(response, description, statusCode, body, headers, null, innerException);
+
+    /// <summary>Builds the exception for a response the generated client could not accept, with its parsed body.</summary>
+    /// <typeparam name="TResult">The type the spec gives the body.</typeparam>
+    /// <param name="response">The response (its request carries the operation).</param>
+    /// <param name="description">What the spec or the client says about this outcome.</param>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="body">The body text, when it was read.</param>
+    /// <param name="headers">The response headers.</param>
+    /// <param name="result">The parsed body.</param>
+    /// <param name="innerException">The underlying failure, e.g. a JSON error.</param>
+    public static TeamUpApiException FromResponse<TResult>(HttpResponseMessage response, string description, int statusCode, string? body,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers, TResult? result, Exception? innerException)
+    {
+        var operation = TeamUpOperation.Of(response.RequestMessage);
+        var requestId = FirstHeader(headers, RequestIdHeaders);
+        var excerpt = Excerpt(body);
+        var error = result as Error;
+        var mediaType = response.Content?.Headers.ContentType?.MediaType;
+        var message = BuildMessage(operation, statusCode, description, requestId, error, excerpt, mediaType, innerException);
+        if (statusCode == (int)HttpStatusCode.TooManyRequests)
+        {
+            return new TeamUpRateLimitedException(message, operation, requestId, excerpt, headers, RetryAfterOf(response), innerException) { Error = error };
+        }
+        return new TeamUpApiException(message, statusCode, operation, requestId, excerpt, headers, innerException) { Error = error };
+    }
+
+    /// <summary>Masks anything that looks like a credential and cuts the text to <see cref="MaxExcerptLength"/>.</summary>
+    /// <param name="body">Text from a response.</param>
+    public static string? Excerpt(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return body;
+        }
+        var cut = body.Length > MaxExcerptLength ? body[..MaxExcerptLength] + "…" : body;
+        return CredentialMask.Apply(cut);
+    }
+
+    internal static string Describe(int statusCode) =>
+        statusCode == 0
+            ? "no response"
+            : $"{statusCode.ToString(CultureInfo.InvariantCulture)} {ReasonPhrase(statusCode)}".TrimEnd();
+
+    private static string ReasonPhrase(int statusCode) =>
+        new HttpResponseMessage((HttpStatusCode)statusCode).ReasonPhrase ?? string.Empty;
+
+    private static string BuildMessage(string? operation, int statusCode, string description, string? requestId, Error? error,
+        string? excerpt, string? mediaType, Exception? innerException)
+    {
+        var text = new StringBuilder();
+        text.Append(operation ?? "TeamUp request").Append(" failed: ").Append(Describe(statusCode));
+        if (!string.IsNullOrWhiteSpace(error?.Detail))
+        {
+            text.Append(". ").Append(CredentialMask.Apply(error.Detail));
+        }
+        else if (mediaType is not null && !mediaType.Contains("json", StringComparison.OrdinalIgnoreCase) && statusCode >= 400)
+        {
+            // Typically an HTML page from a proxy or load balancer, not TeamUp itself.
+            text.Append(". The body was ").Append(mediaType).Append(", not JSON (an error page from a proxy or gateway?)");
+        }
+        else if (innerException is Newtonsoft.Json.JsonException)
+        {
+            text.Append(". The body could not be read as JSON: ").Append(innerException.Message);
+        }
+        else if (!string.IsNullOrWhiteSpace(description) && !description.StartsWith("The HTTP status code", StringComparison.Ordinal))
+        {
+            text.Append(". ").Append(description);
+        }
+        if (requestId is not null)
+        {
+            text.Append(" (request id ").Append(requestId).Append(')');
+        }
+        text.Append('.');
+        return text.ToString();
+    }
+
+    private static string? FirstHeader(IReadOnlyDictionary<string, IEnumerable<string>> headers, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            foreach (var pair in headers)
+            {
+                if (string.Equals(pair.Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return pair.Value.FirstOrDefault();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,41 @@
+using Newtonsoft.Json;
+
+namespace TeamUp.Generated.Serialization;
+
+/// <summary>
+/// The JSON settings every client uses, public so that callers who store or replay TeamUp payloads read and
+/// write them exactly as the SDK does.
+/// </summary>
+public static class TeamUpJson
+{
+    /// <summary>Settings for reading and writing TeamUp payloads.</summary>
+    public static JsonSerializerSettings CreateSettings()
+    {
+        var settings = new JsonSerializerSettings();
+        Configure(settings);
+        return settings;
+    }
+
+    /// <summary>Applies the SDK's choices to existing settings.</summary>
+    /// <param name="settings">Settings to change.</param>
+    public static void Configure(JsonSerializerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        // Unknown fields land in AdditionalProperties as JTokens; left as strings and decimals they are written
+        // back byte-for-byte instead of being re-formatted as DateTime or rounded through double.
+        settings.DateParseHandling = DateParseHandling.None;
+        settings.FloatParseHandling = FloatParseHandling.Decimal;
+        settings.MissingMemberHandling = MissingMemberHandling.Ignore;
+    }
+
+    /// <summary>Reads a TeamUp payload.</summary>
+    /// <typeparam name="T">The generated model.</typeparam>
+    /// <param name="json">The JSON text.</param>
+    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, CreateSettings());
+
+    /// <summary>Writes a model the way TeamUp would.</summary>
+    /// <param name="value">The model.</param>
+    /// <param name="indented">Whether to indent.</param>
+    public static string Serialize(object? value, bool indented = false) =>
+        JsonConvert.SerializeObject(value, indented ? Formatting.Indented : Formatting.None, CreateSettings());
+}
