@@ -1,0 +1,135 @@
+using TeamUp.ContractReview.CSharp;
+using TeamUp.ContractReview.Input;
+using TeamUp.ContractReview.Reporting;
+using TeamUp.ContractReview.Review;
+using TeamUp.ContractReview.Rules;
+
+namespace TeamUp.ContractReview;
+
+/// <summary>The command line: exit 0 when nothing reaches --fail-on, 1 when something does, 2 when an input cannot be read.</summary>
+public static class ContractReviewApp
+{
+    public const int Clean = 0, Failed = 1, Unreadable = 2;
+
+    private const string Usage = """
+        usage: TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
+                                             [--csharp auto|on|off] [--project-root DIR]
+          OLD, NEW   an OpenAPI 3.0/3.1 file (YAML or JSON) or git:REV:path (e.g. git:main:spec/teamup.openapi.yaml)
+          --csharp   auto (default) also diffs the generated C# API when the files are the project's own spec
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine(Usage);
+            return Unreadable;
+        }
+
+        var cwd = workingDirectory ?? Environment.CurrentDirectory;
+        Spec oldSpec, newSpec;
+        IReadOnlyList<Change> changes;
+        try
+        {
+            oldSpec = SpecLoader.Load(options.Old, cwd);
+            newSpec = SpecLoader.Load(options.New, cwd);
+            changes = Review(oldSpec, newSpec);
+        }
+        catch (SpecReadException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return Unreadable;
+        }
+
+        var (csharp, note) = CSharpStep(options, oldSpec, newSpec, cwd);
+        var result = new ReviewResult(options.Old, options.New, changes, csharp, note);
+        stdout.Write(options.Format switch
+        {
+            "markdown" => MarkdownReport.Render(result),
+            "json" => JsonReport.Render(result),
+            _ => TextReport.Render(result),
+        });
+        return changes.Any(c => c.Level >= options.FailOn) ? Failed : Clean;
+    }
+
+    private static IReadOnlyList<Change> Review(Spec oldSpec, Spec newSpec)
+    {
+        try
+        {
+            return SpecReviewer.Compare(oldSpec.Document, newSpec.Document);
+        }
+        catch (UnresolvedReferenceException e)
+        {
+            // Which file holds the dangling $ref: the one whose text mentions it.
+            var source = newSpec.Text.Contains(e.Reference, StringComparison.Ordinal) ? newSpec : oldSpec;
+            var line = source.Text.Split('\n').Select((text, i) => (text, i)).FirstOrDefault(l => l.text.Contains(e.Reference, StringComparison.Ordinal)).i + 1;
+            throw new SpecReadException(source.Source, e.Message, line);
+        }
+    }
+
+    private static (ApiDiff?, string?) CSharpStep(Options options, Spec oldSpec, Spec newSpec, string cwd)
+    {
+        if (options.CSharp == "off") return (null, null);
+        var root = options.ProjectRoot is { } given ? Path.GetFullPath(given, cwd) : ProjectLayout.FindRoot(cwd);
+        if (root is null)
+            return (null, options.CSharp == "on" ? "not compared: no nswag.json found above the working directory (use --project-root)" : null);
+        var layout = new ProjectLayout(root);
+        if (options.CSharp == "auto" && !layout.IsOwnSpec(options.Old, options.New))
+            return (null, null);
+        try
+        {
+            return (CSharpConsequence.Compare(layout, oldSpec.Text, newSpec.Text), null);
+        }
+        catch (CSharpUnavailableException e)
+        {
+            return (null, $"not compared: {e.Message}. The spec-level review above is complete.");
+        }
+    }
+
+    private sealed record Options(string Old, string New, string Format, Level FailOn, string CSharp, string? ProjectRoot)
+    {
+        public static Options Parse(string[] args)
+        {
+            var positional = new List<string>();
+            string format = "text", csharp = "auto";
+            string? projectRoot = null;
+            var failOn = Level.ERR;
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                switch (args[i])
+                {
+                    case "--format":
+                        format = Value();
+                        if (format is not ("text" or "markdown" or "json")) throw new ArgumentException($"unknown format '{format}'");
+                        break;
+                    case "--fail-on":
+                        var level = Value();
+                        if (!Enum.TryParse(level, ignoreCase: true, out failOn) || !Enum.IsDefined(failOn))
+                            throw new ArgumentException($"unknown level '{level}' (ERR, WARN or INFO)");
+                        break;
+                    case "--csharp":
+                        csharp = Value();
+                        if (csharp is not ("auto" or "on" or "off")) throw new ArgumentException($"--csharp takes auto, on or off, not '{csharp}'");
+                        break;
+                    case "--project-root":
+                        projectRoot = Value();
+                        break;
+                    case var flag when flag.StartsWith("--", StringComparison.Ordinal):
+                        throw new ArgumentException($"unknown option {flag}");
+                    default:
+                        positional.Add(args[i]);
+                        break;
+                }
+            }
+            if (positional.Count != 2) throw new ArgumentException("expected exactly two specs, OLD and NEW");
+            return new Options(positional[0], positional[1], format, failOn, csharp, projectRoot);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+return TeamUp.ContractReview.ContractReviewApp.Run(args, Console.Out, Console.Error);

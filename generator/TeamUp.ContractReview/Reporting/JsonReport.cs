@@ -1,0 +1,35 @@
+using System.Text.Json;
+using TeamUp.ContractReview.Review;
+
+namespace TeamUp.ContractReview.Reporting;
+
+/// <summary>For machines (CI bots): the same facts, stable field names.</summary>
+internal static class JsonReport
+{
+    public static string Render(ReviewResult result)
+    {
+        var semver = result.Semver;
+        var document = new
+        {
+            old = result.OldSource,
+            @new = result.NewSource,
+            summary = new { err = result.Count(Level.ERR), warn = result.Count(Level.WARN), info = result.Count(Level.INFO) },
+            semver = new { bump = semver.Bump.ToString().ToLowerInvariant(), reason = semver.Reason },
+            changes = result.Changes.Select(c => new
+            {
+                id = c.Id,
+                level = c.Level.ToString(),
+                operation = c.Operation,
+                location = c.Location,
+                message = c.Message,
+                oasdiffLevel = c.OasdiffLevel?.ToString(),
+                clientNote = c.ClientNote,
+            }),
+            csharp = result.CSharp is { } d
+                ? new { added = d.Added, removed = d.Removed, changed = d.Changed.Select(x => new { old = x.Old, @new = x.New }), diff = d.UnifiedText }
+                : null,
+            csharpNote = result.CSharpNote,
+        };
+        return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using TeamUp.ContractReview.Review;
+
+namespace TeamUp.ContractReview.Reporting;
+
+/// <summary>A pull-request comment: summary, breaking changes first, the rest, then the C# API diff.</summary>
+internal static class MarkdownReport
+{
+    public static string Render(ReviewResult result)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Contract review").AppendLine();
+        md.AppendLine($"**{Summary.Line(result)}**").AppendLine();
+        md.AppendLine($"`{result.OldSource}` → `{result.NewSource}`").AppendLine();
+
+        var breaking = result.Changes.Where(c => c.IsBreaking).ToList();
+        var rest = result.Changes.Where(c => !c.IsBreaking).ToList();
+        md.AppendLine("### Breaking changes").AppendLine();
+        Table(md, breaking, "No breaking change.");
+        md.AppendLine("### Other changes").AppendLine();
+        Table(md, rest, "No other change.");
+
+        md.AppendLine("### C# API").AppendLine();
+        if (result.CSharpNote is not null)
+            md.AppendLine($"> {result.CSharpNote}").AppendLine();
+        if (result.CSharp is { } diff)
+        {
+            if (diff.IsEmpty)
+                md.AppendLine("The public API of TeamUp.Generated does not change.").AppendLine();
+            else
+                md.AppendLine("```diff").Append(diff.UnifiedText).AppendLine("```");
+        }
+        return md.ToString();
+    }
+
+    private static void Table(StringBuilder md, List<Change> changes, string none)
+    {
+        if (changes.Count == 0)
+        {
+            md.AppendLine(none).AppendLine();
+            return;
+        }
+        md.AppendLine("| Level | Id | Where | Change |").AppendLine("|---|---|---|---|");
+        foreach (var c in changes)
+        {
+            var note = c.ClientNote is null ? "" : $" *(oasdiff: {c.OasdiffLevel}; {c.ClientNote})*";
+            md.AppendLine($"| {c.Level} | `{c.Id}` | {Cell(TextReport.Where(c))} | {Cell(c.Message)}{note} |");
+        }
+        md.AppendLine();
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|").Replace("\n", " ");
+}

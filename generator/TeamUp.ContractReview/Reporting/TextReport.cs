@@ -1,0 +1,28 @@
+using System.Text;
+using TeamUp.ContractReview.Review;
+
+namespace TeamUp.ContractReview.Reporting;
+
+/// <summary>For a terminal: one line per change, most severe first.</summary>
+internal static class TextReport
+{
+    public static string Render(ReviewResult result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Summary.Line(result));
+        foreach (var c in result.Changes)
+        {
+            text.AppendLine($"{c.Level,-4} {c.Id}  {Where(c)}: {c.Message}");
+            if (c.ClientNote is not null)
+                text.AppendLine($"     (oasdiff: {c.OasdiffLevel}; for this client: {c.ClientNote})");
+        }
+        if (result.CSharpNote is not null)
+            text.AppendLine($"C# API: {result.CSharpNote}");
+        if (result.CSharp is { IsEmpty: false } diff)
+            text.AppendLine("C# API diff:").Append(diff.UnifiedText);
+        return text.ToString();
+    }
+
+    internal static string Where(Change c) =>
+        c.Operation.Length == 0 || c.Operation == c.Location ? c.Location : $"{c.Operation} {c.Location}";
+}

@@ -1,0 +1,63 @@
+using Microsoft.OpenApi;
+
+namespace TeamUp.ContractReview.Rules;
+
+/// <summary>
+/// Parameters of one operation (path-level ones included, operation-level ones winning),
+/// known by where they go and their name. Moving a parameter (say from query to header)
+/// is a removal plus an addition, as a caller experiences it.
+/// </summary>
+internal static class ParameterRules
+{
+    public static void Compare(string label, OpenApiOperation oldOp, OpenApiOperation newOp,
+        IOpenApiPathItem oldPath, IOpenApiPathItem newPath, ChangeLog log)
+    {
+        var oldParams = Effective(oldOp, oldPath);
+        var newParams = Effective(newOp, newPath);
+
+        foreach (var (key, oldParam) in oldParams)
+        {
+            var where = Where(oldParam);
+            if (!newParams.TryGetValue(key, out var newParam))
+            {
+                log.Add(oldParam.Deprecated ? "request-parameter-removed-with-deprecation" : "request-parameter-removed", label, where,
+                    $"{where} parameter removed");
+                continue;
+            }
+            if (oldParam.Required != newParam.Required)
+                log.Add(newParam.Required ? "request-parameter-became-required" : "request-parameter-became-optional", label, where,
+                    $"{where} parameter became {(newParam.Required ? "required" : "optional")}");
+            if (oldParam.Deprecated != newParam.Deprecated)
+                log.Add(newParam.Deprecated ? "request-parameter-deprecated" : "request-parameter-reactivated", label, where,
+                    $"{where} parameter {(newParam.Deprecated ? "deprecated" : "no longer deprecated")}");
+            new SchemaComparer(log, label, where).Compare(SchemaOf(oldParam), SchemaOf(newParam), SchemaFamily.Parameter);
+        }
+        foreach (var (key, newParam) in newParams.Where(p => !oldParams.ContainsKey(p.Key)))
+        {
+            var where = Where(newParam);
+            var id = newParam.In == ParameterLocation.Path ? "new-request-path-parameter"
+                : newParam.Required ? "new-required-request-parameter" : "new-optional-request-parameter";
+            log.Add(id, label, where, $"{(newParam.Required ? "required" : "optional")} {where} parameter added");
+        }
+    }
+
+    // A parameter described with content instead of schema carries its schema in the media type.
+    private static IOpenApiSchema? SchemaOf(IOpenApiParameter p) => p.Schema ?? p.Content?.Values.FirstOrDefault()?.Schema;
+
+    private static string Where(IOpenApiParameter p) => $"{p.In?.ToString().ToLowerInvariant()} '{p.Name}'";
+
+    private static Dictionary<string, IOpenApiParameter> Effective(OpenApiOperation op, IOpenApiPathItem path)
+    {
+        var all = new Dictionary<string, IOpenApiParameter>();
+        foreach (var p in (path.Parameters ?? []).Concat(op.Parameters ?? []))
+            all[Key(p)] = p;
+        return all;
+    }
+
+    // Header names are case-insensitive on the wire; path parameter names are not part of the URL.
+    private static string Key(IOpenApiParameter p) => p.In switch
+    {
+        ParameterLocation.Header => $"header:{p.Name?.ToLowerInvariant()}",
+        _ => $"{p.In}:{p.Name}",
+    };
+}
