@@ -1,0 +1,64 @@
+using TeamUp.ContractReview.Review;
+
+namespace TeamUp.ContractReview.Tests;
+
+/// <summary>
+/// Each Corpus/&lt;rule-id&gt;/&lt;case&gt;/ holds old and new specs and expected.txt, the exact
+/// multiset of "LEVEL id" the review must produce (empty for pairs that must not break).
+/// </summary>
+public class CorpusTests
+{
+    public static TheoryData<string> Cases() => new(Names());
+
+    private static IEnumerable<string> Names() =>
+        Directory.EnumerateFiles(Support.CorpusDirectory, "expected.txt", SearchOption.AllDirectories)
+            .Select(expected => Path.GetRelativePath(Support.CorpusDirectory, Path.GetDirectoryName(expected)!).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Classifies_the_pair_exactly(string name)
+    {
+        var (oldFile, newFile, expected) = Files(name);
+        var changes = Support.Review(File.ReadAllText(oldFile), File.ReadAllText(newFile));
+        var actual = changes.Select(c => $"{c.Level} {c.Id}").Order(StringComparer.Ordinal).ToList();
+        Assert.True(expected.SequenceEqual(actual),
+            $"expected:\n  {string.Join("\n  ", expected)}\nactual:\n  {string.Join("\n  ", changes.Select(c => $"{c.Level} {c.Id} | {c.Operation} | {c.Location} | {c.Message}"))}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Exits_1_exactly_when_something_breaks(string name)
+    {
+        var (oldFile, newFile, expected) = Files(name);
+        var (exit, _, err) = Support.Run(oldFile, newFile, "--csharp", "off");
+        Assert.Equal("", err);
+        Assert.Equal(expected.Any(e => e.StartsWith("ERR ", StringComparison.Ordinal)) ? 1 : 0, exit);
+    }
+
+    [Fact]
+    public void Every_corpus_folder_is_named_after_a_rule_in_the_catalog()
+    {
+        var unknown = Names().Select(n => n.Split('/')[0])
+            .Where(id => id != "no-change" && !RuleCatalog.All.ContainsKey(id)).Distinct().ToList();
+        Assert.Empty(unknown);
+    }
+
+    [Fact]
+    public void Has_pairs_that_must_not_break()
+    {
+        var clean = Names().Where(n => n.StartsWith("no-change/", StringComparison.Ordinal)).ToList();
+        Assert.True(clean.Count >= 5);
+        foreach (var name in clean.Where(n => Files(n).Expected.Count == 0))
+            Assert.Equal(0, Support.Run(Files(name).Old, Files(name).New, "--csharp", "off", "--fail-on", "INFO").Exit);
+    }
+
+    private static (string Old, string New, List<string> Expected) Files(string name)
+    {
+        var dir = Path.Combine(Support.CorpusDirectory, name);
+        var oldFile = Directory.EnumerateFiles(dir, "old.*").Single();
+        var newFile = Directory.EnumerateFiles(dir, "new.*").Single();
+        var expected = File.ReadAllLines(Path.Combine(dir, "expected.txt")).Where(l => l.Length > 0).Order(StringComparer.Ordinal).ToList();
+        return (oldFile, newFile, expected);
+    }
+}
