@@ -1,0 +1,66 @@
+using Newtonsoft.Json.Linq;
+using TeamUp.Generated.Serialization;
+using TeamUp.Generated.Tests.Infrastructure;
+
+namespace TeamUp.Generated.Tests;
+
+/// <summary>TeamUp adds statuses and fields without notice; none of that may break a caller or be lost.</summary>
+public class ForwardCompatibilityTests
+{
+    private const string RefundedInvoice =
+        "{\"id\":7,\"object\":\"invoice\",\"status\":\"refunded\",\"due_date\":\"2024-07-29\",\"created_at\":\"2024-07-29T15:51:28.071+01:00\"," +
+        "\"is_credit_note\":false,\"total_amount_due\":" + Payloads.Money45 + ",\"payer\":{\"id\":42,\"name\":\"Ann Lee\",\"loyalty_tier\":\"gold\"}," +
+        "\"legacy_invoice_key\":\"K7\",\"refund_reason\":{\"code\":\"duplicate\",\"at\":\"2024-08-01T10:00:00+02:00\",\"amount\":12.10}}";
+
+    [Fact]
+    public void Unknown_status_unknown_field_and_expanded_payer_deserialize()
+    {
+        var invoice = TeamUpJson.Deserialize<Invoice>(RefundedInvoice)!;
+
+        Assert.Equal("refunded", invoice.Status.ToString());
+        Assert.False(invoice.Status.IsKnown);
+        Assert.NotEqual(InvoiceStatus.Paid, invoice.Status);
+        Assert.Equal(42, invoice.Payer.Id);
+        Assert.Equal("Ann Lee", invoice.Payer.Value!.Name);
+        Assert.True(invoice.AdditionalProperties.ContainsKey("refund_reason"));
+        Assert.Equal("gold", invoice.Payer.Value.AdditionalProperties["loyalty_tier"]?.ToString());
+    }
+
+    [Fact]
+    public void Unknown_values_and_fields_are_written_back_unchanged()
+    {
+        var invoice = TeamUpJson.Deserialize<Invoice>(RefundedInvoice)!;
+
+        var written = TeamUpJson.Serialize(invoice);
+
+        Assert.Equal("refunded", JsonAssert.Parse(written).Value<string>("status"));
+        JsonAssert.Equivalent(RefundedInvoice, written);
+    }
+
+    [Fact]
+    public void Known_values_compare_equal_to_their_static_member()
+    {
+        var invoice = TeamUpJson.Deserialize<Invoice>(RefundedInvoice.Replace("\"refunded\"", "\"pending_offline\""))!;
+
+        Assert.Equal(InvoiceStatus.PendingOffline, invoice.Status);
+        Assert.True(invoice.Status.IsKnown);
+        Assert.True(InvoiceStatus.PendingOffline == "pending_offline");
+    }
+
+    [Fact]
+    public void Enum_values_of_another_json_type_are_kept_as_text()
+    {
+        var money = TeamUpJson.Deserialize<Money>(Payloads.Money45.Replace("\"before\"", "1"))!;
+
+        Assert.Equal("1", money.CurrencySymbolPosition.ToString());
+    }
+
+    [Fact]
+    public void A_missing_required_field_is_reported_with_its_path()
+    {
+        var broken = RefundedInvoice.Replace("\"status\":\"refunded\",", string.Empty);
+
+        var error = Assert.Throws<Newtonsoft.Json.JsonSerializationException>(() => TeamUpJson.Deserialize<Invoice>(broken));
+        Assert.Contains("status", error.Message);
+    }
+}
