@@ -237,7 +237,7 @@ internal sealed class DatasetGenerator
 
         if (status is not ("draft" or "upcoming")) plan.ConfirmedAt = created.AddMinutes(_rng.Next(1, 120));
         var processors = provider.PaymentProcessors;
-        var processor = status == "pending_offline" ? processors[2] : processors[_rng.NextDouble() < 0.7 ? 0 : 1];
+        var processor = status == "pending_offline" ? processors[2] : processors[_rng.NextDouble() switch { < 0.65 => 0, < 0.9 => 1, _ => 2 }];
         plan.Processor = processor;
         if (status == "paid")
         {
@@ -295,6 +295,7 @@ internal sealed class DatasetGenerator
         var lineDiscounts = Allocate(plan.Lines, discount);
         var lineTaxes = Allocate(plan.Lines, tax);
         var lineCredits = Allocate(plan.Lines, credit);
+        var lineAdjustments = Allocate(plan.Lines, adjustment);
         var lines = new List<SandboxLineItem>();
         for (var i = 0; i < plan.Lines.Count; i++)
         {
@@ -303,7 +304,7 @@ internal sealed class DatasetGenerator
             int? storeOrder = l.LineType == "store_order" ? plan.StoreOrderId ??= ids.StoreOrder++ : null;
             lines.Add(new SandboxLineItem(
                 ids.LineItem++, id, l.LineType, billed, l.Quantity > 1 ? $"{l.Name} x{l.Quantity}" : l.Name,
-                l.Price, l.Price - lineDiscounts[i] + lineTaxes[i] - lineCredits[i], lineTaxes[i], lineDiscounts[i], lineCredits[i],
+                l.Price, l.Price - lineDiscounts[i] + lineTaxes[i] + lineAdjustments[i] - lineCredits[i], lineTaxes[i], lineDiscounts[i], lineCredits[i],
                 i == 0 ? plan.RefundedFirstLine : 0m, storeOrder));
         }
 

@@ -57,7 +57,7 @@ internal static class InvoiceRenderer
                     ? PurchaseFee(provider.PurchaseFees.First(f => f.Id == t.PurchaseFeeId))
                     : t.PurchaseFeeId,
             })),
-            ("credit_notes", () => new JsonArray([.. inv.CreditNoteIds.Select(id => (JsonNode)id)])),
+            ("credit_notes", () => new JsonArray([.. inv.CreditNoteIds.Select(id => (JsonNode)CreditNote(data.FindInvoice(id)!, currency))])),
         };
 
         var result = new JsonObject();
@@ -72,6 +72,17 @@ internal static class InvoiceRenderer
     }
 
     private static JsonArray Array<T>(IEnumerable<T> items, Func<T, JsonObject> render) => new([.. items.Select(i => (JsonNode)render(i))]);
+
+    /// <summary>The docs leave credit-note items untyped; a summary of the credit-note invoice is the useful reading.</summary>
+    private static JsonObject CreditNote(SandboxInvoice note, SandboxCurrency currency) => new()
+    {
+        ["id"] = note.Id,
+        ["object"] = "invoice",
+        ["is_credit_note"] = true,
+        ["status"] = note.Status,
+        ["created_at"] = SandboxJson.DateTime(note.CreatedAt),
+        ["total_amount_due"] = SandboxJson.Money(note.TotalAmountDue, currency),
+    };
 
     private static JsonObject Payer(SandboxCustomer c) => new() { ["id"] = c.Id, ["name"] = c.Name };
 

@@ -48,20 +48,22 @@ internal static class ReportColumns
         new("purchase_type", "Purchase Type", r => r.Invoice.PurchaseType),
         new("purchase_items", "Purchase Items", r => string.Join("; ", r.Invoice.LineItems.Select(l => l.Description))) { Sortable = false },
         new("payout", "Payout", r => r.Invoice.Payout),
-        new("applied_credits", "Applied Credits", r => new JsonArray([.. r.Invoice.AppliedCredits.Select(c => (JsonNode)ShortMoney(r, c.Amount))])) { Sortable = false },
+        new("applied_credits", "Applied Credits", r => new JsonArray([.. r.Invoice.AppliedCredits.Select(c => (JsonNode)new JsonObject
+        {
+            ["amount"] = new JsonObject { ["decimal"] = Fixed(c.Amount) },
+        })])) { Sortable = false },
         new("charges", "Charges", r => new JsonArray([.. r.Invoice.Charges.Select(c => (JsonNode)new JsonObject
         {
             ["created_at"] = SandboxJson.DateTime(c.CreatedAt),
-            ["amount"] = ShortMoney(r, c.Amount)["amount"]!.DeepClone(),
-            ["currency"] = r.Provider.Currency.IsoCode,
+            ["amount"] = new JsonObject { ["decimal"] = Fixed(c.Amount), ["currency"] = r.Provider.Currency.IsoCode },
             ["confirmed_at"] = Time(c.ConfirmedAt),
         })])) { Sortable = false },
         new("updated_at", "Updated At", r => Time(r.Invoice.UpdatedAt)),
         new("legacy_mapping", "Legacy Mapping", r => new JsonObject { ["legacy_invoice_key"] = r.Invoice.LegacyInvoiceKey }) { Sortable = false },
     ];
 
-    private static JsonObject ShortMoney(ReportRow r, decimal amount) =>
-        new() { ["amount"] = new JsonObject { ["decimal"] = amount, ["string"] = r.Provider.Currency.Format(amount) } };
+    /// <summary>The report's charge and credit amounts carry the decimal as a string ("45.00"), as documented.</summary>
+    private static string Fixed(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     public static readonly ReportColumn[] InvoicesGrouped =
     [
@@ -69,12 +71,12 @@ internal static class ReportColumns
         .. CustomerColumns(withVenue: false),
         new("purchase_type", "Purchase Type", r => r.Invoice.PurchaseType),
         new("payment_processor", "Payment Processor", r => r.PaymentProcessor?.Name),
-        new("due_date_month", "Due Date Month", r => r.Invoice.DueDate.Month.ToString("00")),
-        new("due_date_year", "Due Date Year", r => r.Invoice.DueDate.Year.ToString()),
+        new("due_date_month", "Due Date Month", r => r.Invoice.DueDate.Month.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("due_date_year", "Due Date Year", r => r.Invoice.DueDate.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("payment_month", "Payment Month", r => r.Invoice.PaidAt?.UtcDateTime.Month),
         new("payment_year", "Payment Year", r => r.Invoice.PaidAt?.UtcDateTime.Year),
-        new("payout_month", "Payout Month", r => r.Invoice.PayoutDate?.Month.ToString("00")),
-        new("payout_year", "Payout Year", r => r.Invoice.PayoutDate?.Year.ToString()),
+        new("payout_month", "Payout Month", r => r.Invoice.PayoutDate?.Month.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("payout_year", "Payout Year", r => r.Invoice.PayoutDate?.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("purchased_item", "Purchased Item", r => new JsonObject
         {
             ["type"] = r.Invoice.LineItems[0].BilledItem.Type,
