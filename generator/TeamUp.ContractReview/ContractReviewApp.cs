@@ -90,6 +90,11 @@ public static class ContractReviewApp
         {
             return (null, $"not compared: {e.Message}. The spec-level review above is complete.");
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The C# step is an addition to the review; it never takes the spec-level result down with it.
+            return (null, $"not compared: unexpected {e.GetType().Name}: {e.Message}. The spec-level review above is complete.");
+        }
     }
 
     private sealed record Options(string Old, string New, string Format, Level FailOn, string CSharp, string? ProjectRoot)

@@ -1,7 +1,59 @@
+using System.Diagnostics;
+
 namespace TeamUp.ContractReview.CSharp;
 
+/// <summary>What a spec change does to the generated package's public API: generate, compile, compare.</summary>
 public static class CSharpConsequence
 {
-    public static ApiDiff Compare(ProjectLayout layout, string oldSpecText, string newSpecText) =>
-        throw new CSharpUnavailableException("not implemented yet");
+    public static ApiDiff Compare(ProjectLayout layout, string oldSpecText, string newSpecText)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "teamup-contract-review", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var handWritten = PackageCompiler.HandWrittenSources(layout);
+            // The two NSwag runs are separate processes: run them side by side.
+            var sides = new[] { ("old", oldSpecText), ("new", newSpecText) }
+                .Select(side => Task.Run(() => Build(layout, side.Item2, handWritten, Path.Combine(work, side.Item1))))
+                .ToArray();
+            try
+            {
+                Task.WaitAll(sides);
+            }
+            catch (AggregateException)
+            {
+                // Looked at side by side below: which side failed decides what the failure means.
+            }
+            if (sides[0].Exception?.InnerException is { } oldFailure)
+                throw oldFailure as CSharpUnavailableException
+                    ?? new CSharpUnavailableException($"OLD: {oldFailure.Message}", oldFailure);
+            if (sides[1].Exception?.InnerException is PackageDoesNotCompileException broken)
+                return ApiDiff.DoesNotBuild(broken.Errors) with { Timings = sides[0].Result.Timings };
+            if (sides[1].Exception?.InnerException is { } newFailure)
+                throw newFailure as CSharpUnavailableException ?? new CSharpUnavailableException($"NEW: {newFailure.Message}", newFailure);
+
+            var (oldSide, newSide) = (sides[0].Result, sides[1].Result);
+            return ApiDiffer.Diff(oldSide.Api, newSide.Api) with { Timings = $"old: {oldSide.Timings}; new: {newSide.Timings}" };
+        }
+        catch (IOException e)
+        {
+            throw new CSharpUnavailableException($"working files could not be written: {e.Message}", e);
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static (string Api, string Timings) Build(ProjectLayout layout, string specText, IReadOnlyList<string> handWritten, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var clock = Stopwatch.StartNew();
+        var code = NSwagTool.GenerateAsync(layout, specText, dir).GetAwaiter().GetResult();
+        var generated = clock.Elapsed;
+        var dll = Path.Combine(dir, "TeamUp.Generated.dll");
+        PackageCompiler.Compile(code, handWritten, dll);
+        var compiled = clock.Elapsed;
+        var api = PublicApi.Of(dll);
+        return (api, $"NSwag {generated.TotalSeconds:0.0} s, compile {(compiled - generated).TotalSeconds:0.0} s, API {(clock.Elapsed - compiled).TotalSeconds:0.0} s");
+    }
 }

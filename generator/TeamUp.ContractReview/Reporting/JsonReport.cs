@@ -26,7 +26,7 @@ internal static class JsonReport
                 clientNote = c.ClientNote,
             }),
             csharp = result.CSharp is { } d
-                ? new { added = d.Added, removed = d.Removed, changed = d.Changed.Select(x => new { old = x.Old, @new = x.New }), diff = d.UnifiedText }
+                ? new { doesNotBuild = d.NewBuildErrors, added = d.Added, removed = d.Removed, changed = d.Changed.Select(x => new { old = x.Old, @new = x.New }), diff = d.UnifiedText }
                 : null,
             csharpNote = result.CSharpNote,
         };

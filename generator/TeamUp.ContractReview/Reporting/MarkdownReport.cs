@@ -23,13 +23,20 @@ internal static class MarkdownReport
         md.AppendLine("### C# API").AppendLine();
         if (result.CSharpNote is not null)
             md.AppendLine($"> {result.CSharpNote}").AppendLine();
-        if (result.CSharp is { } diff)
+        if (result.CSharp is { NewBuildErrors.Count: > 0 } broken)
+        {
+            md.AppendLine("NEW's generated client no longer compiles together with the hand-written sources of src/TeamUp.Generated:").AppendLine();
+            md.AppendLine("```").AppendLine(string.Join("\n", broken.NewBuildErrors)).AppendLine("```");
+        }
+        else if (result.CSharp is { } diff)
         {
             if (diff.IsEmpty)
                 md.AppendLine("The public API of TeamUp.Generated does not change.").AppendLine();
             else
                 md.AppendLine("```diff").Append(diff.UnifiedText).AppendLine("```");
         }
+        if (result.CSharp is { Timings.Length: > 0 } timed)
+            md.AppendLine().AppendLine($"<sub>C# step: {timed.Timings}</sub>");
         return md.ToString();
     }
 

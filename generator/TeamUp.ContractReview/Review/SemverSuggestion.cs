@@ -14,10 +14,12 @@ public sealed record SemverSuggestion(Bump Bump, string Reason)
     {
         var errors = changes.Count(c => c.Level == Level.ERR);
         var breakingMembers = (csharp?.Removed.Count ?? 0) + (csharp?.Changed.Count ?? 0);
-        if (errors > 0 || breakingMembers > 0)
+        var doesNotBuild = csharp?.NewBuildErrors.Count > 0;
+        if (errors > 0 || breakingMembers > 0 || doesNotBuild)
             return new(Bump.Major, Join(
                 errors > 0 ? $"{errors} breaking spec change(s)" : null,
-                breakingMembers > 0 ? $"{breakingMembers} C# member(s) removed or changed" : null));
+                breakingMembers > 0 ? $"{breakingMembers} C# member(s) removed or changed" : null,
+                doesNotBuild ? "the generated client no longer builds with the hand-written sources" : null));
 
         var warnings = changes.Count(c => c.Level == Level.WARN);
         var additions = changes.Count(c => c.Id.Contains("added", StringComparison.Ordinal) || c.Id.StartsWith("new-", StringComparison.Ordinal));

@@ -1,0 +1,94 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace TeamUp.ContractReview.CSharp;
+
+/// <summary>
+/// Compiles one generated client together with the library's hand-written sources into a
+/// TeamUp.Generated.dll, the way the library build does, against the assemblies this tool
+/// runs with (it references the library's runtime packages for that reason).
+/// </summary>
+internal static class PackageCompiler
+{
+    // What ImplicitUsings gives the library project.
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
+        ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(path => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToList());
+
+    // The SDK's own source generators ([GeneratedRegex], [JsonSerializable], [LibraryImport]):
+    // the hand-written sources may use them, and without them a partial method has no body.
+    private static readonly Lazy<ISourceGenerator[]> Generators = new(() =>
+    {
+        var runtime = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
+        var dotnetRoot = runtime.Parent?.Parent?.Parent?.FullName;
+        var packs = dotnetRoot is null ? null : new DirectoryInfo(Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref"));
+        var pack = packs is { Exists: true }
+            ? packs.GetDirectories().Where(d => d.Name.StartsWith($"{Environment.Version.Major}.", StringComparison.Ordinal))
+                .OrderByDescending(d => Version.TryParse(d.Name.Split('-')[0], out var v) ? v : new Version()).FirstOrDefault()
+            : null;
+        var analyzers = pack is null ? null : Path.Combine(pack.FullName, "analyzers", "dotnet", "cs");
+        if (analyzers is null || !Directory.Exists(analyzers)) return [];
+        var loader = new AnalyzerAssemblyLoader();
+        return Directory.EnumerateFiles(analyzers, "*.dll")
+            .SelectMany(dll => new Microsoft.CodeAnalysis.Diagnostics.AnalyzerFileReference(dll, loader).GetGenerators(LanguageNames.CSharp))
+            .ToArray();
+    });
+
+    private sealed class AnalyzerAssemblyLoader : Microsoft.CodeAnalysis.IAnalyzerAssemblyLoader
+    {
+        public void AddDependencyLocation(string fullPath) { }
+        public System.Reflection.Assembly LoadFromPath(string fullPath) =>
+            System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(fullPath);
+    }
+
+    public static IReadOnlyList<string> HandWrittenSources(ProjectLayout layout)
+    {
+        if (!Directory.Exists(layout.LibraryDirectory))
+            throw new CSharpUnavailableException($"{layout.LibraryDirectory} not found");
+        var skipped = new[] { "Generated", "obj", "bin" }.Select(d => Path.Combine(layout.LibraryDirectory, d) + Path.DirectorySeparatorChar).ToList();
+        return Directory.EnumerateFiles(layout.LibraryDirectory, "*.cs", SearchOption.AllDirectories)
+            .Where(file => !skipped.Any(s => file.StartsWith(s, StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public static void Compile(string generatedCode, IReadOnlyList<string> handWritten, string outputPath)
+    {
+        var parse = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest)
+            .WithPreprocessorSymbols("NET", "NETCOREAPP", "NET10_0", "NET10_0_OR_GREATER", "NET9_0_OR_GREATER", "NET8_0_OR_GREATER", "NET6_0_OR_GREATER", "NETSTANDARD2_0_OR_GREATER");
+        var trees = handWritten.Select(file => CSharpSyntaxTree.ParseText(File.ReadAllText(file), parse, file))
+            .Append(CSharpSyntaxTree.ParseText(generatedCode, parse, "TeamUpClients.g.cs"))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, parse, "ImplicitUsings.g.cs"));
+        Compilation compilation = CSharpCompilation.Create("TeamUp.Generated", trees, References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        CSharpGeneratorDriver.Create(Generators.Value).WithUpdatedParseOptions(parse)
+            .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);
+        using var output = File.Create(outputPath);
+        var result = compilation.Emit(output);
+        if (!result.Success)
+            throw new PackageDoesNotCompileException(result.Diagnostics
+                .Where(d => d.Severity == DiagnosticSeverity.Error)
+                .Select(d => d.ToString().Replace(Path.GetDirectoryName(handWritten.FirstOrDefault() ?? "") ?? "", "", StringComparison.Ordinal))
+                .Take(10).ToList());
+    }
+}
+
+/// <summary>The generated client and the hand-written sources no longer build together.</summary>
+internal sealed class PackageDoesNotCompileException(IReadOnlyList<string> errors)
+    : Exception($"the generated client does not compile: {string.Join(" | ", errors.Take(3))}")
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
