@@ -17,7 +17,7 @@ public static class JsonAssert
         return Normalize(JToken.Load(reader));
     }
 
-    // 45 and 45.0 are the same amount; compare them as decimals with trailing zeros dropped.
+    // 45 and 45.0 are the same amount, and ...Z the same moment as ...+00:00 (the offset itself must survive).
     private static JToken Normalize(JToken token)
     {
         foreach (var value in token.DescendantsAndSelfValues())
@@ -25,6 +25,11 @@ public static class JsonAssert
             if (value.Type is JTokenType.Integer or JTokenType.Float)
             {
                 value.Value = decimal.Parse(value.ToString(Formatting.None), System.Globalization.CultureInfo.InvariantCulture) / 1.000000000000000000000000000000000m;
+            }
+            else if (value.Type == JTokenType.String && value.Value is string text && text.Length > 19 && text[10] == 'T'
+                && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var moment))
+            {
+                value.Value = moment.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture);
             }
         }
         return token;
