@@ -17,6 +17,8 @@ internal sealed class FaultInjector
         _rng = new Random(options.Seed);
     }
 
+    private static readonly TimeSpan TruncateGrace = TimeSpan.FromMilliseconds(100);
+
     public SandboxFaultCounters Counters { get; } = new();
 
     public SandboxFaultOptions Options => _options;
@@ -125,6 +127,8 @@ internal sealed class FaultInjector
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
         await ctx.Response.Body.FlushAsync();
+        // Abort discards output still queued for the socket; give the half body time to leave first.
+        await Task.Delay(TruncateGrace);
         ctx.Abort();
     }
 
