@@ -20,7 +20,7 @@ public sealed class ReportDataTests(SharedSandbox shared)
         Assert.Equal("id,status,total_amount", lines[0]);
         Assert.Equal(6, lines.Length);
         var first = Reported[0];
-        Assert.Equal($"{first.Id},{(first.Status == "pending" ? "pending_online" : first.Status)},{first.TotalAmount}", lines[1]);
+        Assert.Equal($"{first.Id},{(first.Status == "pending" ? "pending_online" : first.Status)},{first.TotalAmount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}", lines[1]);
         Assert.Equal(Reported.Count.ToString(), response.Headers.GetValues("X-Total-Count").Single());
     }
 

@@ -56,6 +56,8 @@ internal sealed class DatasetGenerator
         ["gift_card"] = ["Gift Card"],
     };
 
+    private static readonly string[] Memos = ["", "Blue", "Size M", "Gift wrap"];
+
     private readonly TeamUpSandboxOptions _options;
     private readonly Random _rng;
     private readonly DateOnly _anchor;
@@ -113,7 +115,8 @@ internal sealed class DatasetGenerator
     {
         var id = 101 + index;
         var currency = (index % 3) switch { 0 => SandboxCurrency.Gbp, 1 => SandboxCurrency.Eur, _ => SandboxCurrency.Usd };
-        string[] cities = ["London", "Manchester", "Dublin", "Berlin", "Lisbon", "Boston"];
+        // Cities follow the GBP, EUR, USD currency cycle.
+        string[] cities = ["London", "Dublin", "Boston", "Manchester", "Lisbon", "Denver"];
         var city = cities[index % cities.Length];
         var provider = new SandboxProvider(
             id,
@@ -368,7 +371,7 @@ internal sealed class DatasetGenerator
         }
 
         return line.BilledType == "billed_store_product"
-            ? new SandboxBilledItem(ids.BilledItem++, line.BilledType, line.Name, line.Quantity, "")
+            ? new SandboxBilledItem(ids.BilledItem++, line.BilledType, line.Name, line.Quantity, Memos[line.Quantity % Memos.Length])
             : new SandboxBilledItem(ids.BilledItem++, line.BilledType, line.Name);
     }
 

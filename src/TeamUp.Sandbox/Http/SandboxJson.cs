@@ -1,17 +1,16 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace TeamUp.Sandbox;
 
 internal static class SandboxJson
 {
-    // Keep "£" and "€" readable in bodies; HTML-sensitive characters are still escaped.
+    // Keep "£", "€" and "&" readable: these bodies are JSON for API clients, never embedded in HTML.
     public static readonly JsonSerializerOptions Options = new()
     {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
     };
 

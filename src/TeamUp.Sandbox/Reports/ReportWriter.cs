@@ -37,7 +37,7 @@ internal static class ReportWriter
         await writer.FlushAsync(ct);
     }
 
-    /// <summary>RFC 4180 CSV; the header row holds the column keys; money cells hold the decimal amount.</summary>
+    /// <summary>RFC 4180 CSV; the header row holds the column keys; money cells hold the amount with two decimals.</summary>
     private static async Task WriteCsvAsync(Stream stream, ReportQuery query, IReadOnlyList<JsonObject> rows, CancellationToken ct)
     {
         await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
@@ -54,7 +54,7 @@ internal static class ReportWriter
     public static string Cell(JsonNode? node) => node switch
     {
         null => "",
-        JsonObject o when o["decimal"] is { } d => d.ToJsonString(),
+        JsonObject o when o["decimal"] is { } d => decimal.Parse(d.ToJsonString().Trim('"'), CultureInfo.InvariantCulture).ToString("0.00", CultureInfo.InvariantCulture),
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         JsonValue v => v.ToJsonString(),
         _ => node.ToJsonString(SandboxJson.Options),
