@@ -190,3 +190,41 @@ public sealed class ReportDataTests(SharedSandbox shared)
         Assert.Equal(last + 1, (int)next.Rows()[0]["id"]!);
     }
 }
+
+[Collection(SharedSandboxCollection.Name)]
+public sealed class ReportFilterFamilyTests(SharedSandbox shared)
+{
+    private TeamUpSandbox Sandbox => shared.Sandbox;
+
+    private List<SandboxInvoice> Reported => [.. Sandbox.Data.InvoicesFor(Sandbox.DefaultProviderId).Where(i => i.Status != "draft")];
+
+    [Fact]
+    public async Task Customer_memberships_filter_on_the_membership_billed_item()
+    {
+        var membership = Reported.SelectMany(i => i.LineItems).First(l => l.BilledItem.Type == "billed_membership").BilledItem.Id;
+        using var client = Sandbox.Client();
+        var report = await client.GetJsonAsync($"reports/invoices/data?format=json&columns=id&customer_memberships={membership}&limit=1000");
+        var expected = Reported.Where(i => i.LineItems.Any(l => l.BilledItem.Id == membership)).Select(i => i.Id).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, report.Rows().Select(r => (int)r["id"]!));
+    }
+
+    [Fact]
+    public async Task Confirmed_and_updated_ranges_and_timeframes_filter()
+    {
+        using var client = Sandbox.Client();
+        var from = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var to = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        var confirmed = await client.GetJsonAsync("reports/invoices/data?format=json&columns=id&confirmed_at_gte=2024-01-01T00:00:00Z&confirmed_at_lte=2024-02-01&limit=0");
+        Assert.Equal(Reported.Count(i => i.ConfirmedAt >= from && i.ConfirmedAt <= to), (int)confirmed["total"]!);
+        var updated = await client.GetJsonAsync("reports/invoice_line_items/data?format=json&columns=id&invoice_updated_at_gte=2024-01-01T00:00:00Z&invoice_updated_at_lte=2024-02-01T00:00:00Z&limit=0");
+        Assert.Equal(Reported.Where(i => i.UpdatedAt >= from && i.UpdatedAt <= to).Sum(i => i.LineItems.Count), (int)updated["total"]!);
+
+        var anchor = Sandbox.Data.AnchorDate;
+        var lastMonth = await client.GetJsonAsync("reports/invoices/data?format=json&columns=id&paid_at_timeframe=last_month&limit=0");
+        var start = new DateOnly(anchor.Year, anchor.Month, 1).AddMonths(-1);
+        Assert.Equal(Reported.Count(i => i.PaidAt is { } p && DateOnly.FromDateTime(p.UtcDateTime) >= start && DateOnly.FromDateTime(p.UtcDateTime) < start.AddMonths(1)),
+            (int)lastMonth["total"]!);
+        Assert.True((int)lastMonth["total"]! > 0);
+    }
+}
