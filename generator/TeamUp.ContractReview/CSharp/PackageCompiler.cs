@@ -47,6 +47,24 @@ internal static class PackageCompiler
             .ToArray();
     });
 
+    // Each generator walks the whole 7,000-line client; only run those the sources ask for.
+    private static readonly (string Trigger, string Assembly)[] Triggers =
+    [
+        ("GeneratedRegex", "System.Text.RegularExpressions.Generator"),
+        ("JsonSerializable", "System.Text.Json.SourceGeneration"),
+        ("LibraryImport", "Microsoft.Interop.LibraryImportGenerator"),
+    ];
+
+    private static ISourceGenerator[] GeneratorsUsedBy(IReadOnlyList<string> handWritten)
+    {
+        var text = string.Concat(handWritten.Select(File.ReadAllText));
+        var wanted = Triggers.Where(t => text.Contains(t.Trigger, StringComparison.Ordinal)).Select(t => t.Assembly).ToHashSet();
+        return Generators.Value.Where(g => wanted.Contains(GeneratorAssembly(g))).ToArray();
+    }
+
+    private static string GeneratorAssembly(ISourceGenerator generator) =>
+        generator.GetGeneratorType().Assembly.GetName().Name ?? "";
+
     private sealed class AnalyzerAssemblyLoader : Microsoft.CodeAnalysis.IAnalyzerAssemblyLoader
     {
         public void AddDependencyLocation(string fullPath) { }
@@ -74,8 +92,10 @@ internal static class PackageCompiler
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, parse, "ImplicitUsings.g.cs"));
         Compilation compilation = CSharpCompilation.Create("TeamUp.Generated", trees, References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        CSharpGeneratorDriver.Create(Generators.Value).WithUpdatedParseOptions(parse)
-            .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);
+        var generators = GeneratorsUsedBy(handWritten);
+        if (generators.Length > 0)
+            CSharpGeneratorDriver.Create(generators).WithUpdatedParseOptions(parse)
+                .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);
         using var output = File.Create(outputPath);
         var result = compilation.Emit(output);
         if (!result.Success)

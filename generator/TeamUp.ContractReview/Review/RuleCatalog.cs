@@ -125,6 +125,10 @@ public static class RuleCatalog
         Oas("request-parameter-type-generalized", INFO);
         Oas("request-body-type-generalized", INFO);
         Oas("request-property-type-generalized", INFO);
+        foreach (var f in RequestFamilies)
+        {
+            Oas($"{f}-list-of-types-widened", INFO); Oas($"{f}-list-of-types-narrowed", ERR);
+        }
         Oas("request-parameter-became-nullable", INFO);
         Oas("request-body-became-nullable", INFO);
         Oas("request-property-became-nullable", INFO);
@@ -175,6 +179,10 @@ public static class RuleCatalog
         Oas("response-property-type-generalized", ERR);
         Oas("response-body-type-specialized", INFO);
         Oas("response-property-type-specialized", INFO);
+        foreach (var f in ResponseFamilies)
+        {
+            Oas($"{f}-list-of-types-widened", ERR); Oas($"{f}-list-of-types-narrowed", INFO);
+        }
         Oas("response-body-became-nullable", ERR);
         Oas("response-property-became-nullable", ERR);
         Oas("response-body-became-not-nullable", INFO);
