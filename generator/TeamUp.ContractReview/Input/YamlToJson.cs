@@ -38,9 +38,9 @@ internal static class YamlToJson
                 var obj = new JsonObject();
                 foreach (var (keyNode, valueNode) in map.Children)
                 {
-                    var key = ((YamlScalarNode)keyNode).Value ?? "";
-                    if (obj.ContainsKey(key))
-                        throw new SpecReadException(source, $"duplicate key '{key}'", (int)keyNode.Start.Line, (int)keyNode.Start.Column);
+                    // YamlDotNet already refuses duplicate keys, with their line.
+                    var key = (keyNode as YamlScalarNode)?.Value
+                        ?? throw new SpecReadException(source, "a mapping key must be a plain value", (int)keyNode.Start.Line, (int)keyNode.Start.Column);
                     obj[key] = ToNode(valueNode, pointer + "/" + Escape(key), lines, source);
                 }
                 return obj;
