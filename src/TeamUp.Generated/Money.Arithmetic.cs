@@ -37,18 +37,17 @@ public partial class Money : IComparable<Money>, IEquatable<Money>
     }
 
     /// <summary>
-    /// Formats the amount as TeamUp's <c>string</c> does: the symbol before or after the amount with no space,
-    /// a minus sign first, whole amounts without decimals (<c>£45</c>) and others with two (<c>£45.50</c>).
+    /// Formats the amount as TeamUp's <c>string</c> does: a minus sign first, thousands separated by commas, whole
+    /// amounts without decimals (<c>£45</c>, as in the docs) and others with two (<c>£1,234.50</c>); a symbol placed
+    /// after the amount follows a space (<c>19.90 €</c>). The docs show only <c>£45</c>, so the rest is inferred.
     /// </summary>
     public string Format()
     {
         var magnitude = Math.Abs(Decimal);
-        var digits = magnitude == decimal.Truncate(magnitude)
-            ? magnitude.ToString("0", CultureInfo.InvariantCulture)
-            : magnitude.ToString("0.00##", CultureInfo.InvariantCulture);
+        var digits = magnitude.ToString(magnitude == decimal.Truncate(magnitude) ? "#,##0" : "#,##0.00##", CultureInfo.InvariantCulture);
         var sign = Decimal < 0 ? "-" : string.Empty;
         return CurrencySymbolPosition == TeamUp.Generated.CurrencySymbolPosition.After
-            ? sign + digits + CurrencySymbol
+            ? sign + digits + " " + CurrencySymbol
             : sign + CurrencySymbol + digits;
     }
 

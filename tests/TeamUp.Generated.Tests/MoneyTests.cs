@@ -24,12 +24,14 @@ public class MoneyTests
     [InlineData(45.5, "£45.50")]
     [InlineData(0, "£0")]
     [InlineData(-12.25, "-£12.25")]
+    [InlineData(1234.5, "£1,234.50")]
+    [InlineData(1234567, "£1,234,567")]
     public void Formatting_reproduces_teamups_string_for_symbol_before(decimal amount, string expected) =>
         Assert.Equal(expected, Gbp(amount).Format());
 
     [Fact]
     public void Formatting_puts_the_symbol_after_when_teamup_says_so() =>
-        Assert.Equal("19.90€", Eur(19.9m).Format());
+        Assert.Equal("19.90 €", Eur(19.9m).Format());
 
     [Fact]
     public void Documented_example_formats_to_its_own_string()
@@ -79,7 +81,7 @@ public class MoneyTests
     {
         var zero = Money.Zero("eur", "€", CurrencySymbolPosition.After);
 
-        Assert.Equal("0€", zero.String);
+        Assert.Equal("0 €", zero.String);
         Assert.Equal(zero, Money.Sum([], zero));
         Assert.Throws<InvalidOperationException>(() => Money.Sum([]));
     }

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -12,38 +12,16 @@ namespace TeamUp.Generated.Serialization;
 /// </summary>
 public sealed class ExpandableConverter : JsonConverter
 {
+    // One typed handler per T, built once: large exports read millions of these fields, so no reflection per value.
+    private static readonly ConcurrentDictionary<Type, Handler> Handlers = new();
+
     /// <inheritdoc />
     public override bool CanConvert(Type objectType) =>
         objectType.IsGenericType && objectType.GetGenericTypeDefinition() == typeof(Expandable<>);
 
     /// <inheritdoc />
-    public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer)
-    {
-        var targetType = objectType.GetGenericArguments()[0];
-        switch (reader.TokenType)
-        {
-            case JsonToken.Null:
-            case JsonToken.Undefined:
-                return null;
-            case JsonToken.Integer:
-                return Create(objectType, Convert.ToInt32(reader.Value, CultureInfo.InvariantCulture), null);
-            case JsonToken.String when int.TryParse((string)reader.Value!, NumberStyles.None, CultureInfo.InvariantCulture, out var id):
-                return Create(objectType, id, null);
-            case JsonToken.StartObject:
-                var json = JObject.Load(reader);
-                var idToken = json["id"];
-                if (idToken is null || idToken.Type != JTokenType.Integer)
-                {
-                    throw new JsonSerializationException(
-                        $"Expanded {targetType.Name} at '{reader.Path}' has no integer 'id'.");
-                }
-                var value = json.ToObject(targetType, serializer)!;
-                return Create(objectType, idToken.Value<int>(), value);
-            default:
-                throw new JsonSerializationException(
-                    $"Expected an id or a {targetType.Name} object at '{reader.Path}' but found {reader.TokenType}.");
-        }
-    }
+    public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer) =>
+        HandlerFor(objectType).Read(reader, serializer);
 
     /// <inheritdoc />
     public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer)
@@ -53,20 +31,59 @@ public sealed class ExpandableConverter : JsonConverter
             writer.WriteNull();
             return;
         }
-        var type = value.GetType();
-        var expanded = type.GetProperty(nameof(Expandable<object>.Value))!.GetValue(value);
-        if (expanded is null)
-        {
-            writer.WriteValue((int)type.GetProperty(nameof(Expandable<object>.Id))!.GetValue(value)!);
-        }
-        else
-        {
-            serializer.Serialize(writer, expanded);
-        }
+        HandlerFor(value.GetType()).Write(writer, value, serializer);
     }
 
-    private static object Create(Type expandableType, int id, object? value) =>
-        value is null
-            ? Activator.CreateInstance(expandableType, id)!
-            : Activator.CreateInstance(expandableType, BindingFlags.Public | BindingFlags.Instance, null, [id, value], CultureInfo.InvariantCulture)!;
+    private static Handler HandlerFor(Type expandableType) =>
+        Handlers.GetOrAdd(expandableType, static type =>
+            (Handler)Activator.CreateInstance(typeof(Handler<>).MakeGenericType(type.GetGenericArguments()[0]))!);
+
+    private abstract class Handler
+    {
+        public abstract object? Read(JsonReader reader, JsonSerializer serializer);
+
+        public abstract void Write(JsonWriter writer, object value, JsonSerializer serializer);
+    }
+
+    private sealed class Handler<T> : Handler
+        where T : class
+    {
+        public override object? Read(JsonReader reader, JsonSerializer serializer)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonToken.Null:
+                case JsonToken.Undefined:
+                    return null;
+                case JsonToken.Integer:
+                    return new Expandable<T>(Convert.ToInt32(reader.Value, CultureInfo.InvariantCulture));
+                case JsonToken.String when int.TryParse((string)reader.Value!, NumberStyles.None, CultureInfo.InvariantCulture, out var id):
+                    return new Expandable<T>(id);
+                case JsonToken.StartObject:
+                    var path = reader.Path;
+                    var json = JObject.Load(reader);
+                    if (json["id"] is not { Type: JTokenType.Integer } idToken)
+                    {
+                        throw new JsonSerializationException($"Expanded {typeof(T).Name} at '{path}' has no integer 'id'.");
+                    }
+                    return new Expandable<T>(idToken.Value<int>(), json.ToObject<T>(serializer)!);
+                default:
+                    throw new JsonSerializationException(
+                        $"Expected an id or a {typeof(T).Name} object at '{reader.Path}' but found {reader.TokenType}.");
+            }
+        }
+
+        public override void Write(JsonWriter writer, object value, JsonSerializer serializer)
+        {
+            var expandable = (Expandable<T>)value;
+            if (expandable.Value is null)
+            {
+                writer.WriteValue(expandable.Id);
+            }
+            else
+            {
+                serializer.Serialize(writer, expandable.Value);
+            }
+        }
+    }
 }

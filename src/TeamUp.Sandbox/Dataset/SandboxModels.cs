@@ -7,10 +7,11 @@ public sealed record SandboxCurrency(string IsoCode, string Symbol, string Symbo
     public static SandboxCurrency Eur { get; } = new("eur", "€", "after");
     public static SandboxCurrency Usd { get; } = new("usd", "$", "before");
 
-    /// <summary>"£1,234.50", "-£5.00", "1,234.50 €".</summary>
+    /// <summary>"£1,234.50", "-£5", "1,234.50 €": the same rule as the SDK's <c>Money.Format</c> (whole amounts drop the decimals, as in the docs' "£45").</summary>
     public string Format(decimal amount)
     {
-        var digits = Math.Abs(amount).ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
+        var magnitude = Math.Abs(amount);
+        var digits = magnitude.ToString(magnitude == decimal.Truncate(magnitude) ? "#,##0" : "#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
         var sign = amount < 0 ? "-" : "";
         return SymbolPosition == "after" ? $"{sign}{digits} {Symbol}" : $"{sign}{Symbol}{digits}";
     }
