@@ -7,6 +7,7 @@ public static class CSharpConsequence
 {
     public static ApiDiff Compare(ProjectLayout layout, string oldSpecText, string newSpecText)
     {
+        layout.EnsureComplete();
         var work = Path.Combine(Path.GetTempPath(), "teamup-contract-review", Guid.NewGuid().ToString("N"));
         try
         {

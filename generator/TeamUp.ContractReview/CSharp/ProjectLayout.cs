@@ -14,6 +14,13 @@ public sealed record ProjectLayout(string Root)
         return null;
     }
 
+    /// <summary>Throws, naming the first missing piece, unless nswag.json and the library are both there.</summary>
+    public void EnsureComplete()
+    {
+        if (!File.Exists(NSwagJson)) throw new CSharpUnavailableException($"{NSwagJson} not found");
+        if (!Directory.Exists(LibraryDirectory)) throw new CSharpUnavailableException($"{LibraryDirectory} not found");
+    }
+
     /// <summary>The generated package only says something about the project's own spec (or an edit of it).</summary>
     public bool IsOwnSpec(params string[] arguments) =>
         arguments.All(a => Path.GetFileName(a.Split(':')[^1]) == SpecFileName);

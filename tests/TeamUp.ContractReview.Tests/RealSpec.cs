@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using TeamUp.ContractReview.Input;
+
+namespace TeamUp.ContractReview.Tests;
+
+/// <summary>The project's own spec, and edited copies of it for TeamUp-shaped scenarios.</summary>
+internal static class RealSpec
+{
+    public static string Path => System.IO.Path.Combine(Support.RepoRoot, "spec", "teamup.openapi.yaml");
+
+    public static string Text => File.ReadAllText(Path);
+
+    /// <summary>The spec as JSON (valid YAML too), after <paramref name="edit"/>.</summary>
+    public static string Edited(Action<JsonObject> edit)
+    {
+        var (json, _) = YamlToJson.Convert(Text, Path);
+        var root = (JsonObject)json!;
+        edit(root);
+        return root.ToJsonString();
+    }
+
+    public static JsonNode Schema(JsonObject root, string name) => root["components"]!["schemas"]![name]!;
+
+    public static JsonObject Parameter(JsonObject root, string path, string method, string name) =>
+        root["paths"]![path]![method]!["parameters"]!.AsArray().OfType<JsonObject>().Single(p => (string?)p["name"] == name);
+
+    public static void RemoveEnumValue(JsonNode schema, string value)
+    {
+        var values = schema["enum"]!.AsArray();
+        values.Remove(values.Single(v => (string?)v == value));
+    }
+}
