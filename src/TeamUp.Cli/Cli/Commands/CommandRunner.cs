@@ -1,0 +1,49 @@
+using TeamUp.Cli.Api;
+using TeamUp.Generated;
+
+namespace TeamUp.Cli.Commands;
+
+/// <summary>Runs a command body and maps failures to exit codes: usage 2, API/network 1. Tokens never reach the output.</summary>
+internal static class CommandRunner
+{
+    public static async Task<int> GuardAsync(CliContext cli, Func<Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (UsageException e)
+        {
+            cli.Log(e.Message);
+            return ExitCodes.Usage;
+        }
+        catch (TeamUpApiException e)
+        {
+            cli.Log(e.Message.Contains(" failed: ", StringComparison.Ordinal)
+                ? e.Message
+                : $"{e.Operation ?? "TeamUp request"} failed: {e.StatusCode} {ApiSession.ReasonPhrase(e.StatusCode)}. {e.Message}");
+            return ExitCodes.ApiFailure;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cli.Log("cancelled.");
+            return ExitCodes.ApiFailure;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+        {
+            cli.Log($"request failed: no response. {e.Message}");
+            return ExitCodes.ApiFailure;
+        }
+    }
+
+    /// <summary>Opens a session (maybe starting the sandbox) and runs <paramref name="body"/> in it.</summary>
+    public static async Task<int> WithSessionAsync(CliContext cli, ConnectionSettings settings, Func<ApiSession, Task<int>> body, CancellationToken cancellationToken)
+    {
+        await using var session = await ApiSession.OpenAsync(settings, cli, cancellationToken);
+        return await body(session);
+    }
+
+    /// <summary>Splits repeated and comma-separated values: <c>--expand a,b --expand c</c>.</summary>
+    public static string[] SplitList(IEnumerable<string>? values) =>
+        values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using TeamUp.Generated;
+using TeamUp.Generated.Serialization;
+
+namespace TeamUp.Cli.Commands;
+
+internal static class InvoicesCommands
+{
+    public static Command Create(CliContext cli, GlobalOptions global)
+    {
+        var invoices = new Command("invoices", "Invoices: get one, or list them as NDJSON.");
+        invoices.Subcommands.Add(Get(cli, global));
+        invoices.Subcommands.Add(List(cli, global));
+        return invoices;
+    }
+
+    private static Option<string[]> ExpandOption() => new("--expand")
+    {
+        Description = "Expand related objects (comma-separated or repeated), e.g. payer,line_items.billed_item.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private static Option<string[]> FieldsOption() => new("--fields")
+    {
+        Description = "Deferred fields to include (comma-separated or repeated).",
+    };
+
+    private static Command Get(CliContext cli, GlobalOptions global)
+    {
+        var id = new Argument<int>("ID") { Description = "The invoice id." };
+        var expand = ExpandOption();
+        var fields = FieldsOption();
+        var command = new Command("get", "Print one invoice as JSON.") { id, expand, fields };
+        command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
+        {
+            var settings = global.Resolve(parse);
+            var expands = CommandRunner.SplitList(parse.GetValue(expand)).Select(e => new InvoiceExpand(e)).ToArray();
+            var fieldList = CommandRunner.SplitList(parse.GetValue(fields));
+            return await CommandRunner.WithSessionAsync(cli, settings, async session =>
+            {
+                var invoice = await session.Invoices.RetrieveAsync(parse.GetValue(id), expands.Length > 0 ? expands : null,
+                    fieldList.Length > 0 ? fieldList : null, cancellationToken: ct);
+                await cli.Out.WriteLineAsync(TeamUpJson.Serialize(invoice, indented: true));
+                return ExitCodes.Ok;
+            }, ct);
+        }, ct));
+        return command;
+    }
+
+    private static Command List(CliContext cli, GlobalOptions global)
+    {
+        var status = new Option<string[]>("--status") { Description = "Only these statuses (repeat or comma-separate)." };
+        var sort = new Option<string?>("--sort") { Description = "due_date or -due_date." };
+        var pageSize = new Option<int?>("--page-size") { Description = "Invoices per request (1-100)." };
+        var max = new Option<int?>("--max") { Description = "Stop after this many invoices." };
+        var expand = ExpandOption();
+        var fields = FieldsOption();
+        var command = new Command("list", "List invoices as NDJSON (one JSON object per line), following pages.") { status, sort, pageSize, max, expand, fields };
+        command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
+        {
+            var settings = global.Resolve(parse);
+            var statuses = CommandRunner.SplitList(parse.GetValue(status)).Select(s => new InvoiceStatus(s)).ToArray();
+            var expands = CommandRunner.SplitList(parse.GetValue(expand)).Select(e => new InvoiceExpand(e)).ToArray();
+            var fieldList = CommandRunner.SplitList(parse.GetValue(fields));
+            var sortValue = parse.GetValue(sort);
+            var size = parse.GetValue(pageSize);
+            var limit = parse.GetValue(max);
+            if (size is < 1 or > 100) throw new UsageException("--page-size must be between 1 and 100.");
+            if (limit is < 0) throw new UsageException("--max must not be negative.");
+            return await CommandRunner.WithSessionAsync(cli, settings, async session =>
+            {
+                var written = 0;
+                for (var page = 1; limit is null || written < limit; page++)
+                {
+                    var list = await session.Invoices.ListAsync(
+                        expand: expands.Length > 0 ? expands : null,
+                        fields: fieldList.Length > 0 ? fieldList : null,
+                        page: page,
+                        pageSize: size,
+                        sort: sortValue is null ? null : [new InvoiceListSort(sortValue)],
+                        status: statuses.Length > 0 ? statuses : null,
+                        cancellationToken: ct);
+                    foreach (var invoice in list.Results)
+                    {
+                        if (limit is not null && written >= limit) break;
+                        await cli.Out.WriteLineAsync(TeamUpJson.Serialize(invoice));
+                        written++;
+                    }
+                    if (list.Next is null || list.Results.Count == 0) break;
+                }
+                await cli.Out.FlushAsync(ct);
+                return ExitCodes.Ok;
+            }, ct);
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Collections;
+using System.CommandLine;
+using System.Globalization;
+using TeamUp.Cli.Api;
+using TeamUp.Generated;
+using TeamUp.Generated.Serialization;
+
+namespace TeamUp.Cli.Commands;
+
+internal static class ReportsCommands
+{
+    public static Command Create(CliContext cli, GlobalOptions global)
+    {
+        var reports = new Command("reports", "Invoice and invoice line item reports: rows on stdout, or an export job to a file.");
+        reports.Subcommands.Add(Data(cli, global));
+        reports.Subcommands.Add(Export(cli, global));
+        return reports;
+    }
+
+    private static Argument<string> ReportArgument()
+    {
+        var report = new Argument<string>("REPORT") { Description = "invoices or invoice-line-items." };
+        report.AcceptOnlyFromAmong(ReportCatalog.Names);
+        return report;
+    }
+
+    private static Option<string[]> ColumnsOption() => new("--columns")
+    {
+        Description = "Column keys, comma-separated, e.g. id,status,total_amount.",
+        Required = true,
+    };
+
+    private static Option<string[]> FilterOption() => new("--filter")
+    {
+        Description = "A filter as key=value (repeatable), e.g. status=paid, due_date_gte=2025-01-01, customers=3,4. Lists take commas.",
+    };
+
+    private static Command Data(CliContext cli, GlobalOptions global)
+    {
+        var report = ReportArgument();
+        var grouped = new Option<bool>("--grouped") { Description = "The grouped report (count and summed money per group)." };
+        var columns = ColumnsOption();
+        var filters = FilterOption();
+        var sort = new Option<string[]>("--sort") { Description = "Sort keys (column keys, '-' for descending), comma-separated." };
+        var max = new Option<int?>("--max") { Description = "Stop after this many rows." };
+        var pageSize = new Option<int>("--page-size") { Description = "Rows per request (1-100).", DefaultValueFactory = _ => 100 };
+        var format = new Option<string>("--format") { Description = "json (NDJSON rows) or csv.", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "csv");
+        var command = new Command("data", "Print report rows as NDJSON (or CSV), following pages.") { report, grouped, columns, filters, sort, max, pageSize, format };
+        command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
+        {
+            var settings = global.Resolve(parse);
+            var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
+            var columnKeys = CommandRunner.SplitList(parse.GetValue(columns));
+            if (columnKeys.Length == 0) throw new UsageException("--columns needs at least one column key.");
+            var pairs = ReportCatalog.ParseFilters(parse.GetValue(filters) ?? [], catalog.DataFilters.Keys, catalog.Title);
+            var sortKeys = CommandRunner.SplitList(parse.GetValue(sort));
+            var limit = parse.GetValue(max);
+            var size = parse.GetValue(pageSize);
+            if (size is < 1 or > 100) throw new UsageException("--page-size must be between 1 and 100.");
+            if (limit is < 0) throw new UsageException("--max must not be negative.");
+
+            var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (key, value) in pairs)
+            {
+                arguments[key] = ReportCatalog.Convert(key, value, catalog.DataFilters[key]);
+            }
+            var columnsType = catalog.DataMethod.GetParameters().Single(p => p.Name == "columns").ParameterType;
+            arguments["columns"] = ReportCatalog.Convert("columns", string.Join(',', columnKeys), columnsType);
+            if (sortKeys.Length > 0) arguments["sort"] = sortKeys;
+
+            return await CommandRunner.WithSessionAsync(cli, settings, async session =>
+            {
+                var written = 0;
+                for (var page = 1; limit is null || written < limit; page++)
+                {
+                    var take = limit is null ? size : Math.Min(size, limit.Value - written);
+                    int count;
+                    int total;
+                    if (parse.GetValue(format) == "csv")
+                    {
+                        var query = new List<KeyValuePair<string, string>> { new("columns", string.Join(',', columnKeys)) };
+                        query.AddRange(pairs.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
+                        if (sortKeys.Length > 0) query.Add(new("sort", string.Join(',', sortKeys)));
+                        query.Add(new("format", "csv"));
+                        query.Add(new("page", page.ToString(CultureInfo.InvariantCulture)));
+                        query.Add(new("page_size", size.ToString(CultureInfo.InvariantCulture)));
+                        var (body, totalHeader) = await session.GetTextAsync(catalog.DataOperation, catalog.DataPath, query, ct);
+                        var lines = SplitCsvRecords(body);
+                        if (lines.Count == 0) break;
+                        if (page == 1) await cli.Out.WriteLineAsync(lines[0]);
+                        var rows = lines.Skip(1).Take(take).ToList();
+                        foreach (var line in rows) await cli.Out.WriteLineAsync(line);
+                        count = lines.Count - 1;
+                        written += rows.Count;
+                        total = totalHeader ?? int.MaxValue;
+                    }
+                    else
+                    {
+                        arguments["page"] = page;
+                        arguments["page_size"] = size;
+                        arguments["format"] = ReportFormat.Json;
+                        var result = await ReportCatalog.InvokeAsync(session.Reports, catalog.DataMethod, arguments, ct);
+                        var rows = ((IEnumerable)result.GetType().GetProperty("Rows")!.GetValue(result)!).Cast<object>().ToList();
+                        total = (int)result.GetType().GetProperty("Total")!.GetValue(result)!;
+                        foreach (var row in rows.Take(take))
+                        {
+                            await cli.Out.WriteLineAsync(TeamUpJson.Serialize(row));
+                            written++;
+                        }
+                        count = rows.Count;
+                    }
+                    if (count < size || (long)page * size >= total) break;
+                }
+                await cli.Out.FlushAsync(ct);
+                return ExitCodes.Ok;
+            }, ct);
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Splits CSV text into records, keeping quoted line breaks inside their record.</summary>
+    internal static List<string> SplitCsvRecords(string csv)
+    {
+        var records = new List<string>();
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i < csv.Length; i++)
+        {
+            var c = csv[i];
+            if (c == '"') quoted = !quoted;
+            else if (c == '\n' && !quoted)
+            {
+                var end = i > start && csv[i - 1] == '\r' ? i - 1 : i;
+                records.Add(csv[start..end]);
+                start = i + 1;
+            }
+        }
+        if (start < csv.Length) records.Add(csv[start..].TrimEnd('\r'));
+        return records;
+    }
+
+    private static Command Export(CliContext cli, GlobalOptions global)
+    {
+        var report = ReportArgument();
+        var grouped = new Option<bool>("--grouped") { Description = "Export the grouped report." };
+        var columns = ColumnsOption();
+        var filters = FilterOption();
+        var sort = new Option<string[]>("--sort") { Description = "Sort keys (column keys, '-' for descending), comma-separated." };
+        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var output = new Option<FileInfo>("--output", "-o") { Description = "The file to write (replaced atomically when the download completes).", Required = true };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the job to finish.", DefaultValueFactory = _ => 600 };
+        var command = new Command("export", "Start an export job, show its progress on stderr, download the result to a file.") { report, grouped, columns, filters, sort, format, output, timeout };
+        command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
+        {
+            var settings = global.Resolve(parse);
+            var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
+            var columnKeys = CommandRunner.SplitList(parse.GetValue(columns));
+            if (columnKeys.Length == 0) throw new UsageException("--columns needs at least one column key.");
+            var pairs = ReportCatalog.ParseFilters(parse.GetValue(filters) ?? [], catalog.ExportFilters.Keys, catalog.Title);
+            var target = parse.GetValue(output)!;
+            if (target.Directory is { Exists: false } dir) throw new UsageException($"--output: the folder '{dir.FullName}' does not exist.");
+            if (Directory.Exists(target.FullName)) throw new UsageException($"--output: '{target.FullName}' is a folder.");
+
+            var body = Activator.CreateInstance(catalog.ExportRequestType)!;
+            foreach (var (key, value) in pairs)
+            {
+                var property = catalog.ExportFilters[key];
+                property.SetValue(body, ReportCatalog.Convert(key, value, property.PropertyType));
+            }
+            var columnsProperty = catalog.ExportRequestType.GetProperty("Columns")!;
+            columnsProperty.SetValue(body, ReportCatalog.Convert("columns", string.Join(',', columnKeys), columnsProperty.PropertyType));
+            var sortKeys = CommandRunner.SplitList(parse.GetValue(sort));
+            if (sortKeys.Length > 0) catalog.ExportRequestType.GetProperty("Sort")!.SetValue(body, sortKeys);
+            var reportFormat = new ReportFormat(parse.GetValue(format)!);
+            catalog.ExportRequestType.GetProperty("Format")!.SetValue(body, reportFormat);
+
+            return await CommandRunner.WithSessionAsync(cli, settings, async session =>
+            {
+                var exporter = new ExportRunner(cli, session);
+                var outcome = await exporter.RunAsync(catalog, body, reportFormat, target.FullName, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
+                await cli.Out.WriteLineAsync(
+                    $"Exported {outcome.Items.ToString("N0", CultureInfo.InvariantCulture)} {catalog.Title} rows ({reportFormat}, {outcome.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, job {outcome.JobId}) to {target.FullName} in {outcome.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
+                return ExitCodes.Ok;
+            }, ct);
+        }, ct));
+        return command;
+    }
+}
