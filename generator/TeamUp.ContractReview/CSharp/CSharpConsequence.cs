@@ -52,7 +52,7 @@ public static class CSharpConsequence
         var code = NSwagTool.GenerateAsync(layout, specText, dir).GetAwaiter().GetResult();
         var generated = clock.Elapsed;
         var dll = Path.Combine(dir, "TeamUp.Generated.dll");
-        PackageCompiler.Compile(code, handWritten, dll);
+        PackageCompiler.Compile(code, handWritten, layout.LibraryDirectory, dll);
         var compiled = clock.Elapsed;
         var api = PublicApi.Of(dll);
         return (api, $"NSwag {generated.TotalSeconds:0.0} s, compile {(compiled - generated).TotalSeconds:0.0} s, API {(clock.Elapsed - compiled).TotalSeconds:0.0} s");

@@ -40,6 +40,8 @@ internal static class MarkdownReport
         return md.ToString();
     }
 
+    // One row per distinct change: a component used in twenty places (Money) changes once,
+    // and the row lists where it shows.
     private static void Table(StringBuilder md, List<Change> changes, string none)
     {
         if (changes.Count == 0)
@@ -47,14 +49,20 @@ internal static class MarkdownReport
             md.AppendLine(none).AppendLine();
             return;
         }
-        md.AppendLine("| Level | Id | Where | Change |").AppendLine("|---|---|---|---|");
-        foreach (var c in changes)
+        md.AppendLine("| Level | Id | Change | Where |").AppendLine("|---|---|---|---|");
+        foreach (var group in changes.GroupBy(c => (c.Level, c.Id, c.Message, c.ClientNote)))
         {
+            var c = group.First();
             var note = c.ClientNote is null ? "" : $" *(oasdiff: {c.OasdiffLevel}; {c.ClientNote})*";
-            md.AppendLine($"| {c.Level} | `{c.Id}` | {Cell(TextReport.Where(c))} | {Cell(c.Message)}{note} |");
+            var places = group.Select(TextReport.Where).Distinct().ToList();
+            var where = string.Join("<br>", places.Take(MaxPlaces).Select(Cell))
+                + (places.Count > MaxPlaces ? $"<br>… and {places.Count - MaxPlaces} more" : "");
+            md.AppendLine($"| {c.Level} | `{c.Id}` | {Cell(c.Message)}{note} | {where} |");
         }
         md.AppendLine();
     }
+
+    private const int MaxPlaces = 3;
 
     private static string Cell(string text) => text.Replace("|", "\\|").Replace("\n", " ");
 }

@@ -21,7 +21,7 @@ internal static class TextReport
         if (result.CSharp is { NewBuildErrors.Count: > 0 } broken)
             text.AppendLine("C# API: NEW's generated client no longer compiles with the hand-written sources:")
                 .AppendLine(string.Join(Environment.NewLine, broken.NewBuildErrors.Select(e => "  " + e)));
-        if (result.CSharp is { IsEmpty: false } diff)
+        if (result.CSharp is { UnifiedText.Length: > 0 } diff)
             text.AppendLine("C# API diff:").Append(diff.UnifiedText);
         if (result.CSharp is { Timings.Length: > 0 } timed)
             text.AppendLine($"C# step: {timed.Timings}");

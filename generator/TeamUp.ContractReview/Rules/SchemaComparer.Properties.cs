@@ -16,10 +16,10 @@ internal sealed partial class SchemaComparer
             if (!newProps.TryGetValue(name, out var newProp))
             {
                 if (family.IsRequest)
-                    Report("request-property-removed", at, $"request property '{at}' removed");
+                    Report("request-property-removed", at, $"request property {Subject(at)} removed");
                 else if (!oldProp.WriteOnly)
                     Report(oldRequired.Contains(name) ? "response-required-property-removed" : "response-optional-property-removed",
-                        at, $"response property '{at}' removed");
+                        at, $"response property {Subject(at)} removed");
                 continue;
             }
             CompareRequired(family, at, oldRequired.Contains(name), newRequired.Contains(name), oldProp, newProp);
@@ -34,10 +34,10 @@ internal sealed partial class SchemaComparer
             // The server fills read-only properties and never sends write-only ones back.
             if (family.IsRequest && !newProp.ReadOnly)
                 Report(required ? "new-required-request-property" : "new-optional-request-property", at,
-                    $"{(required ? "required" : "optional")} request property '{at}' added");
+                    $"{(required ? "required" : "optional")} request property {Subject(at)} added");
             else if (!family.IsRequest && !newProp.WriteOnly)
                 Report(required ? "response-required-property-added" : "response-optional-property-added", at,
-                    $"{(required ? "required" : "optional")} response property '{at}' added");
+                    $"{(required ? "required" : "optional")} response property {Subject(at)} added");
         }
     }
 
@@ -46,10 +46,10 @@ internal sealed partial class SchemaComparer
         if (wasRequired == isRequired) return;
         if (family.IsRequest && !newProp.ReadOnly)
             Report(isRequired ? "request-property-became-required" : "request-property-became-optional", at,
-                $"request property '{at}' became {(isRequired ? "required" : "optional")}");
+                $"request property {Subject(at)} became {(isRequired ? "required" : "optional")}");
         else if (!family.IsRequest && !oldProp.WriteOnly)
             Report(isRequired ? "response-property-became-required" : "response-property-became-optional", at,
-                $"response property '{at}' became {(isRequired ? "required" : "optional")}");
+                $"response property {Subject(at)} became {(isRequired ? "required" : "optional")}");
     }
 
     private void CompareDeprecated(SchemaFamily family, string at, bool wasDeprecated, bool isDeprecated)
@@ -57,7 +57,7 @@ internal sealed partial class SchemaComparer
         if (wasDeprecated == isDeprecated) return;
         var side = family.IsRequest ? "request" : "response";
         Report($"{side}-property-{(isDeprecated ? "deprecated" : "reactivated")}", at,
-            $"{side} property '{at}' {(isDeprecated ? "deprecated" : "no longer deprecated")}");
+            $"{side} property {Subject(at)} {(isDeprecated ? "deprecated" : "no longer deprecated")}");
     }
 
     private void CompareAdditionalProperties(SchemaView o, SchemaView n, SchemaFamily family, string path)

@@ -13,12 +13,18 @@ internal sealed partial class SchemaComparer(ChangeLog log, string operation, st
     // would otherwise be walked forever.
     private readonly HashSet<(string?, string?)> _inProgress = [];
 
+    // The component schemas entered on the way down, so a change is named after the component
+    // it happens in ("Money.decimal"), the same wherever that component is used.
+    private readonly Stack<(string Name, string Path)> _components = new();
+
     public void Compare(IOpenApiSchema? oldSchema, IOpenApiSchema? newSchema, SchemaFamily family, string path = "")
     {
         var (o, n) = (SchemaView.Of(oldSchema), SchemaView.Of(newSchema));
         if (o is null || n is null) return;
         var refPair = (o.RefName, n.RefName);
         if (refPair is not (null, null) && !_inProgress.Add(refPair)) return;
+        var component = n.RefName ?? o.RefName;
+        if (component is not null) _components.Push((component, path));
         try
         {
             CompareType(o, n, family, path);
@@ -36,6 +42,7 @@ internal sealed partial class SchemaComparer(ChangeLog log, string operation, st
         finally
         {
             if (refPair is not (null, null)) _inProgress.Remove(refPair);
+            if (component is not null) _components.Pop();
         }
     }
 
@@ -44,5 +51,11 @@ internal sealed partial class SchemaComparer(ChangeLog log, string operation, st
 
     private static string Join(string path, string part) => path.Length == 0 ? part : $"{path}/{part}";
 
-    private static string Subject(string path) => path.Length == 0 ? "the value" : $"'{path}'";
+    private string Subject(string path)
+    {
+        if (!_components.TryPeek(out var top))
+            return path.Length == 0 ? "the value" : $"'{path}'";
+        var relative = path[top.Path.Length..].TrimStart('/');
+        return relative.Length == 0 ? $"'{top.Name}'" : $"'{top.Name}.{relative.Replace('/', '.')}'";
+    }
 }
