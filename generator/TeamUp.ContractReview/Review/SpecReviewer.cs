@@ -9,12 +9,12 @@ public static class SpecReviewer
     public static IReadOnlyList<Change> Compare(OpenApiDocument oldDoc, OpenApiDocument newDoc)
     {
         var log = new ChangeLog();
-        foreach (var (label, oldOp, newOp, oldPath, newPath) in PathRules.Compare(oldDoc, newDoc, log))
+        foreach (var match in PathRules.Compare(oldDoc, newDoc, log))
         {
-            ParameterRules.Compare(label, oldOp, newOp, oldPath, newPath, log);
-            RequestBodyRules.Compare(label, oldOp.RequestBody, newOp.RequestBody, log);
-            ResponseRules.Compare(label, oldOp.Responses, newOp.Responses, log);
-            SecurityRules.CompareOperation(label, oldOp, newOp, log);
+            ParameterRules.Compare(match, log);
+            RequestBodyRules.Compare(match.Label, match.Old.RequestBody, match.New.RequestBody, log);
+            ResponseRules.Compare(match.Label, match.Old.Responses, match.New.Responses, log);
+            SecurityRules.CompareOperation(match.Label, match.Old, match.New, log);
         }
         SecurityRules.CompareGlobal(oldDoc, newDoc, log);
         ComponentRules.Compare(oldDoc, newDoc, log);

@@ -9,11 +9,11 @@ namespace TeamUp.ContractReview.Rules;
 /// </summary>
 internal static class ParameterRules
 {
-    public static void Compare(string label, OpenApiOperation oldOp, OpenApiOperation newOp,
-        IOpenApiPathItem oldPath, IOpenApiPathItem newPath, ChangeLog log)
+    public static void Compare(PathRules.MatchedOperation match, ChangeLog log)
     {
-        var oldParams = Effective(oldOp, oldPath);
-        var newParams = Effective(newOp, newPath);
+        var label = match.Label;
+        var oldParams = Effective(match.Old, match.OldPath, match.OldPathName);
+        var newParams = Effective(match.New, match.NewPath, match.NewPathName);
 
         foreach (var (key, oldParam) in oldParams)
         {
@@ -46,18 +46,21 @@ internal static class ParameterRules
 
     private static string Where(IOpenApiParameter p) => $"{p.In?.ToString().ToLowerInvariant()} '{p.Name}'";
 
-    private static Dictionary<string, IOpenApiParameter> Effective(OpenApiOperation op, IOpenApiPathItem path)
+    private static Dictionary<string, IOpenApiParameter> Effective(OpenApiOperation op, IOpenApiPathItem path, string pathName)
     {
+        var positions = PathRules.PathParameterPositions(pathName);
         var all = new Dictionary<string, IOpenApiParameter>();
         foreach (var p in (path.Parameters ?? []).Concat(op.Parameters ?? []))
-            all[Key(p)] = p;
+            all[Key(p, positions)] = p;
         return all;
     }
 
-    // Header names are case-insensitive on the wire; path parameter names are not part of the URL.
-    private static string Key(IOpenApiParameter p) => p.In switch
+    // Header names are case-insensitive on the wire; a path parameter is known by its place
+    // in the URL, since its name never goes over the wire.
+    private static string Key(IOpenApiParameter p, Dictionary<string, int> pathPositions) => p.In switch
     {
         ParameterLocation.Header => $"header:{p.Name?.ToLowerInvariant()}",
+        ParameterLocation.Path when p.Name is not null && pathPositions.TryGetValue(p.Name, out var position) => $"path:#{position}",
         _ => $"{p.In}:{p.Name}",
     };
 }

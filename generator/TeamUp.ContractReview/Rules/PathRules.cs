@@ -6,7 +6,10 @@ namespace TeamUp.ContractReview.Rules;
 /// <summary>Paths and operations: removal (with or without deprecation first), addition, deprecation, operationId, tags.</summary>
 internal static partial class PathRules
 {
-    public static IEnumerable<(string Label, OpenApiOperation Old, OpenApiOperation New, IOpenApiPathItem OldPath, IOpenApiPathItem NewPath)>
+    public sealed record MatchedOperation(string Label, OpenApiOperation Old, OpenApiOperation New,
+        string OldPathName, IOpenApiPathItem OldPath, string NewPathName, IOpenApiPathItem NewPath);
+
+    public static IEnumerable<MatchedOperation>
         Compare(OpenApiDocument oldDoc, OpenApiDocument newDoc, ChangeLog log)
     {
         // /invoices/{id} and /invoices/{invoice_id} are the same URL to a caller.
@@ -35,7 +38,7 @@ internal static partial class PathRules
                     continue;
                 }
                 CompareOperation(label, oldOp, newOp, log);
-                yield return (label, oldOp, newOp, oldItem, newItem);
+                yield return new MatchedOperation(label, oldOp, newOp, oldName, oldItem, newName, newItem);
             }
             foreach (var method in newOps.Keys.Except(oldOps.Keys))
                 log.Add("endpoint-added", $"{method} {newName}", $"{method} {newName}", $"operation {method} {newName} added");
@@ -78,6 +81,11 @@ internal static partial class PathRules
     public static Dictionary<string, OpenApiOperation> Operations(IOpenApiPathItem item) =>
         (item.Operations ?? new Dictionary<HttpMethod, OpenApiOperation>())
             .ToDictionary(op => op.Key.Method.ToUpperInvariant(), op => op.Value);
+
+    /// <summary>The position of each {parameter} in a path template: what a renamed path parameter keeps.</summary>
+    public static Dictionary<string, int> PathParameterPositions(string pathName) =>
+        PathParameter().Matches(pathName).Select((m, i) => (m.Value.Trim('{', '}'), i))
+            .GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.First().i);
 
     [GeneratedRegex(@"\{[^}]*\}")]
     private static partial Regex PathParameter();
