@@ -1,0 +1,64 @@
+using TeamUp.Sandbox;
+
+namespace TeamUp.Cli.Tests;
+
+/// <summary>Faults: 503s, a failing POST, an expired download URL. Each test has its own sandbox.</summary>
+public sealed class FailureTests
+{
+    private static Task<TeamUpSandbox> StartAsync(SandboxFaultOptions faults, TimeSpan? downloadLifetime = null) =>
+        TeamUpSandbox.StartAsync(new TeamUpSandboxOptions
+        {
+            Invoices = 60,
+            Customers = 10,
+            JobDuration = TimeSpan.FromMilliseconds(200),
+            Faults = faults,
+            DownloadUrlLifetime = downloadLifetime ?? TimeSpan.FromMinutes(15),
+        });
+
+    [Fact]
+    public async Task A_503_exits_1_naming_status_and_operation()
+    {
+        await using var sandbox = await StartAsync(new SandboxFaultOptions { ServerErrorRate = 1, ServerErrorStatusCodes = [503] });
+        var result = await Tool.RunAsync(sandbox, "invoices", "list", "--max", "5");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("503 Service Unavailable", result.Stderr);
+        Assert.Contains("Invoices_List", result.Stderr);
+        Tool.AssertNoSecrets(sandbox, result);
+    }
+
+    [Fact]
+    public async Task Export_whose_creation_fails_leaves_no_file_and_keeps_an_existing_one()
+    {
+        await using var sandbox = await StartAsync(new SandboxFaultOptions { ServerErrorRate = 1, ServerErrorStatusCodes = [503], IncludePost = true });
+        var dir = Tool.TempDirectory();
+        var output = Path.Combine(dir, "invoices.csv");
+        File.WriteAllText(output, "previous");
+        var result = await Tool.RunAsync(sandbox, "reports", "export", "invoices", "--columns", "id", "--output", output);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Reports_ExportInvoices", result.Stderr);
+        Assert.Contains("503 Service Unavailable", result.Stderr);
+        Assert.Equal("previous", File.ReadAllText(output));
+        Assert.Single(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public async Task Export_whose_download_fails_leaves_no_partial_file()
+    {
+        await using var sandbox = await StartAsync(new SandboxFaultOptions(), downloadLifetime: TimeSpan.FromSeconds(-30));
+        var dir = Tool.TempDirectory();
+        var output = Path.Combine(dir, "invoices.csv");
+        var result = await Tool.RunAsync(sandbox, "reports", "export", "invoices", "--columns", "id", "--output", output);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Jobs_DownloadResult", result.Stderr);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public async Task Unreachable_base_url_exits_1()
+    {
+        var result = await Tool.RunAsync("invoices", "get", "1", "--base-url", "http://127.0.0.1:9/api/v2/", "--token", "t0ken_never_shown_123");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Invoices_Retrieve", result.Stderr);
+        Assert.DoesNotContain("t0ken_never_shown_123", result.Stderr);
+    }
+}
