@@ -37,7 +37,7 @@ public static class ClientProfile
             ["api-operation-id-removed"] = (Level.WARN, OperationIdNamesMethods),
         };
         foreach (var family in new[] { "response-body", "response-property" })
-            foreach (var rule in new[] { "max-increased", "min-decreased", "max-length-increased", "max-length-unset",
+            foreach (var rule in new[] { "max-increased", "min-decreased", "exclusive-max-increased", "exclusive-min-decreased", "max-length-increased", "max-length-unset",
                          "min-length-decreased", "min-items-decreased", "min-items-unset" })
                 adjustments[$"{family}-{rule}"] = (Level.INFO, NoResponseValidation);
         return adjustments;

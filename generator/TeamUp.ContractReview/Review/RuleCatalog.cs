@@ -50,6 +50,7 @@ public static class RuleCatalog
         Oas("request-parameter-became-optional", INFO);
         Oas("request-parameter-deprecated", INFO);
         Oas("request-parameter-reactivated", INFO);
+        Ours("request-parameter-serialization-changed", ERR);
         Oas("request-parameter-default-value-added", ERR);
         Oas("request-parameter-default-value-changed", ERR);
         Oas("request-parameter-default-value-removed", ERR);
@@ -151,6 +152,8 @@ public static class RuleCatalog
             Oas($"{f}-max-length-decreased", ERR); Oas($"{f}-max-length-increased", INFO); Oas($"{f}-max-length-set", WARN);
             Oas($"{f}-min-length-increased", ERR); Oas($"{f}-min-length-decreased", INFO);
             Oas($"{f}-min-items-increased", ERR); Oas($"{f}-min-items-set", WARN);
+            Oas($"{f}-exclusive-max-decreased", ERR); Oas($"{f}-exclusive-max-increased", INFO); Oas($"{f}-exclusive-max-set", WARN);
+            Oas($"{f}-exclusive-min-increased", ERR); Oas($"{f}-exclusive-min-decreased", INFO); Oas($"{f}-exclusive-min-set", WARN);
         }
         Oas("request-parameter-max-items-decreased", ERR);
         Oas("request-parameter-max-items-increased", INFO);
@@ -190,6 +193,7 @@ public static class RuleCatalog
         foreach (var f in ResponseFamilies)
         {
             Oas($"{f}-max-increased", ERR); Oas($"{f}-min-decreased", ERR);
+            Oas($"{f}-exclusive-max-increased", ERR); Oas($"{f}-exclusive-min-decreased", ERR);
             Oas($"{f}-max-length-increased", ERR); Oas($"{f}-max-length-unset", ERR);
             Oas($"{f}-min-length-decreased", ERR);
             Oas($"{f}-min-items-decreased", ERR); Oas($"{f}-min-items-unset", ERR);

@@ -30,6 +30,7 @@ internal static class ParameterRules
             if (oldParam.Deprecated != newParam.Deprecated)
                 log.Add(newParam.Deprecated ? "request-parameter-deprecated" : "request-parameter-reactivated", label, where,
                     $"{where} parameter {(newParam.Deprecated ? "deprecated" : "no longer deprecated")}");
+            CompareSerialization(label, where, oldParam, newParam, log);
             new SchemaComparer(log, label, where).Compare(SchemaOf(oldParam), SchemaOf(newParam), SchemaFamily.Parameter);
         }
         foreach (var (key, newParam) in newParams.Where(p => !oldParams.ContainsKey(p.Key)))
@@ -40,6 +41,22 @@ internal static class ParameterRules
             log.Add(id, label, where, $"{(newParam.Required ? "required" : "optional")} {where} parameter added");
         }
     }
+
+    // style/explode decide how a value is written (?status=a,b or ?status=a&status=b); the
+    // generated client writes what the spec said, so a server that now expects the other
+    // form misreads every existing caller. oasdiff has no rule for it.
+    private static void CompareSerialization(string label, string where, IOpenApiParameter oldParam, IOpenApiParameter newParam, ChangeLog log)
+    {
+        var (oldStyle, newStyle) = (oldParam.Style ?? DefaultStyle(oldParam), newParam.Style ?? DefaultStyle(newParam));
+        // The reader applies explode's default (true for form, false otherwise).
+        var (oldExplode, newExplode) = (oldParam.Explode, newParam.Explode);
+        if (oldStyle == newStyle && oldExplode == newExplode) return;
+        log.Add("request-parameter-serialization-changed", label, where,
+            $"{where} parameter is now written as style {newStyle}, explode {newExplode.ToString().ToLowerInvariant()} (was {oldStyle}, {oldExplode.ToString().ToLowerInvariant()})");
+    }
+
+    private static ParameterStyle DefaultStyle(IOpenApiParameter p) =>
+        p.In is ParameterLocation.Query or ParameterLocation.Cookie ? ParameterStyle.Form : ParameterStyle.Simple;
 
     // A parameter described with content instead of schema carries its schema in the media type.
     private static IOpenApiSchema? SchemaOf(IOpenApiParameter p) => p.Schema ?? p.Content?.Values.FirstOrDefault()?.Schema;

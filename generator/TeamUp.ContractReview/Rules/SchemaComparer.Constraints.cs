@@ -10,6 +10,8 @@ internal sealed partial class SchemaComparer
     {
         Limit(family, path, "max", "maximum", SchemaView.Number(o.Schema.Maximum), SchemaView.Number(n.Schema.Maximum), upper: true);
         Limit(family, path, "min", "minimum", SchemaView.Number(o.Schema.Minimum), SchemaView.Number(n.Schema.Minimum), upper: false);
+        Limit(family, path, "exclusive-max", "exclusiveMaximum", SchemaView.Number(o.Schema.ExclusiveMaximum), SchemaView.Number(n.Schema.ExclusiveMaximum), upper: true);
+        Limit(family, path, "exclusive-min", "exclusiveMinimum", SchemaView.Number(o.Schema.ExclusiveMinimum), SchemaView.Number(n.Schema.ExclusiveMinimum), upper: false);
         Limit(family, path, "max-length", "maxLength", o.Schema.MaxLength, n.Schema.MaxLength, upper: true);
         Limit(family, path, "min-length", "minLength", o.Schema.MinLength, n.Schema.MinLength, upper: false);
         Limit(family, path, "max-items", "maxItems", o.Schema.MaxItems, n.Schema.MaxItems, upper: true);
