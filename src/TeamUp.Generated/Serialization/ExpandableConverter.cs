@@ -48,6 +48,10 @@ public sealed class ExpandableConverter : JsonConverter
     private sealed class Handler<T> : Handler
         where T : class
     {
+        // The expanded objects all carry their id; reading it from the typed object lets the object be
+        // deserialized straight from the reader instead of through an intermediate JObject.
+        private static readonly Func<T, int?>? IdOf = BuildIdAccessor();
+
         public override object? Read(JsonReader reader, JsonSerializer serializer)
         {
             switch (reader.TokenType)
@@ -60,17 +64,41 @@ public sealed class ExpandableConverter : JsonConverter
                 case JsonToken.String when int.TryParse((string)reader.Value!, NumberStyles.None, CultureInfo.InvariantCulture, out var id):
                     return new Expandable<T>(id);
                 case JsonToken.StartObject:
-                    var path = reader.Path;
-                    var json = JObject.Load(reader);
-                    if (json["id"] is not { Type: JTokenType.Integer } idToken)
-                    {
-                        throw new JsonSerializationException($"Expanded {typeof(T).Name} at '{path}' has no integer 'id'.");
-                    }
-                    return new Expandable<T>(idToken.Value<int>(), json.ToObject<T>(serializer)!);
+                    return ReadObject(reader, serializer);
                 default:
                     throw new JsonSerializationException(
                         $"Expected an id or a {typeof(T).Name} object at '{reader.Path}' but found {reader.TokenType}.");
             }
+        }
+
+        private static Expandable<T> ReadObject(JsonReader reader, JsonSerializer serializer)
+        {
+            var path = reader.Path;
+            if (IdOf is not null)
+            {
+                var value = serializer.Deserialize<T>(reader)!;
+                return new Expandable<T>(IdOf(value) ?? throw MissingId(path), value);
+            }
+            var json = JObject.Load(reader);
+            if (json["id"] is not { Type: JTokenType.Integer } idToken)
+            {
+                throw MissingId(path);
+            }
+            return new Expandable<T>(idToken.Value<int>(), json.ToObject<T>(serializer)!);
+        }
+
+        private static JsonSerializationException MissingId(string path) =>
+            new($"Expanded {typeof(T).Name} at '{path}' has no integer 'id'.");
+
+        private static Func<T, int?>? BuildIdAccessor()
+        {
+            var property = typeof(T).GetProperty("Id");
+            if (property?.PropertyType == typeof(int))
+            {
+                var getter = property.GetGetMethod()!.CreateDelegate<Func<T, int>>();
+                return value => getter(value);
+            }
+            return property?.PropertyType == typeof(int?) ? property.GetGetMethod()!.CreateDelegate<Func<T, int?>>() : null;
         }
 
         public override void Write(JsonWriter writer, object value, JsonSerializer serializer)

@@ -8,6 +8,9 @@ namespace TeamUp.Generated.Serialization;
 /// </summary>
 public static class TeamUpJson
 {
+    // Shared by Deserialize/Serialize; never handed out, so nobody can change it under another caller.
+    private static readonly JsonSerializerSettings Shared = CreateSettings();
+
     /// <summary>Settings for reading and writing TeamUp payloads.</summary>
     public static JsonSerializerSettings CreateSettings()
     {
@@ -31,11 +34,11 @@ public static class TeamUpJson
     /// <summary>Reads a TeamUp payload.</summary>
     /// <typeparam name="T">The generated model.</typeparam>
     /// <param name="json">The JSON text.</param>
-    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, CreateSettings());
+    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, Shared);
 
     /// <summary>Writes a model the way TeamUp would.</summary>
     /// <param name="value">The model.</param>
     /// <param name="indented">Whether to indent.</param>
     public static string Serialize(object? value, bool indented = false) =>
-        JsonConvert.SerializeObject(value, indented ? Formatting.Indented : Formatting.None, CreateSettings());
+        JsonConvert.SerializeObject(value, indented ? Formatting.Indented : Formatting.None, Shared);
 }
