@@ -13,9 +13,10 @@ public static class ContractReviewApp
 
     private const string Usage = """
         usage: TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
-                                             [--csharp auto|on|off] [--project-root DIR]
+                                             [--csharp auto|on|off] [--project-root DIR] [--no-cache]
           OLD, NEW   an OpenAPI 3.0/3.1 file (YAML or JSON) or git:REV:path (e.g. git:main:spec/teamup.openapi.yaml)
           --csharp   auto (default) also diffs the generated C# API when the files are the project's own spec
+          --no-cache regenerate and recompile both sides even if their public API is cached
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
@@ -84,7 +85,7 @@ public static class ContractReviewApp
             return (null, null);
         try
         {
-            return (CSharpConsequence.Compare(layout, oldSpec.Text, newSpec.Text), null);
+            return (CSharpConsequence.Compare(layout, oldSpec.Text, newSpec.Text, options.UseCache), null);
         }
         catch (CSharpUnavailableException e)
         {
@@ -97,7 +98,7 @@ public static class ContractReviewApp
         }
     }
 
-    private sealed record Options(string Old, string New, string Format, Level FailOn, string CSharp, string? ProjectRoot)
+    private sealed record Options(string Old, string New, string Format, Level FailOn, string CSharp, string? ProjectRoot, bool UseCache)
     {
         public static Options Parse(string[] args)
         {
@@ -105,6 +106,7 @@ public static class ContractReviewApp
             string format = "text", csharp = "auto";
             string? projectRoot = null;
             var failOn = Level.ERR;
+            var useCache = true;
             for (var i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -123,6 +125,9 @@ public static class ContractReviewApp
                         csharp = Value();
                         if (csharp is not ("auto" or "on" or "off")) throw new ArgumentException($"--csharp takes auto, on or off, not '{csharp}'");
                         break;
+                    case "--no-cache":
+                        useCache = false;
+                        break;
                     case "--project-root":
                         projectRoot = Value();
                         break;
@@ -134,7 +139,7 @@ public static class ContractReviewApp
                 }
             }
             if (positional.Count != 2) throw new ArgumentException("expected exactly two specs, OLD and NEW");
-            return new Options(positional[0], positional[1], format, failOn, csharp, projectRoot);
+            return new Options(positional[0], positional[1], format, failOn, csharp, projectRoot, useCache);
         }
     }
 }

@@ -20,7 +20,7 @@ public class CSharpConsequenceTests
         });
         var (oldFile, newFile) = (Write("old", RealSpec.Text), Write("new", edited));
 
-        var (exit, markdown, err) = Support.Run(oldFile, newFile, "--format", "markdown", "--project-root", Support.RepoRoot);
+        var (exit, markdown, err) = Support.Run(oldFile, newFile, "--format", "markdown", "--project-root", Support.RepoRoot, "--no-cache");
 
         Assert.Equal("", err);
         Assert.Equal(1, exit); // the status filter of GET /invoices no longer takes 'draft'
@@ -29,6 +29,21 @@ public class CSharpConsequenceTests
         Assert.Matches(@"\n-\s+public static TeamUp\.Generated\.InvoiceStatus Draft", diff);
         Assert.Contains("suggested version bump: major", markdown);
         Assert.Contains("1 removed", markdown);
+        Assert.DoesNotContain("cached", markdown);
+    }
+
+    [Fact]
+    public void The_same_spec_is_generated_once_and_then_read_from_the_cache()
+    {
+        var edited = RealSpec.Edited(root => RealSpec.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add($"status_{Guid.NewGuid():N}"));
+        var (oldFile, newFile) = (Write("old", edited), Write("new", edited));
+
+        var first = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot);
+        var second = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot);
+
+        Assert.Matches(@"C# step: old: NSwag [\d.]+ s, compile", first.Out);
+        Assert.Contains("C# step: old: cached; new: cached", second.Out);
+        Assert.Contains("0 removed, 0 changed, 0 added", second.Out);
     }
 
     [Fact]

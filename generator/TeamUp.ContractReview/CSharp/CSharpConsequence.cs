@@ -5,7 +5,7 @@ namespace TeamUp.ContractReview.CSharp;
 /// <summary>What a spec change does to the generated package's public API: generate, compile, compare.</summary>
 public static class CSharpConsequence
 {
-    public static ApiDiff Compare(ProjectLayout layout, string oldSpecText, string newSpecText)
+    public static ApiDiff Compare(ProjectLayout layout, string oldSpecText, string newSpecText, bool useCache = true)
     {
         layout.EnsureComplete();
         var work = Path.Combine(Path.GetTempPath(), "teamup-contract-review", Guid.NewGuid().ToString("N"));
@@ -14,7 +14,7 @@ public static class CSharpConsequence
             var handWritten = PackageCompiler.HandWrittenSources(layout);
             // The two NSwag runs are separate processes: run them side by side.
             var sides = new[] { ("old", oldSpecText), ("new", newSpecText) }
-                .Select(side => Task.Run(() => Build(layout, side.Item2, handWritten, Path.Combine(work, side.Item1))))
+                .Select(side => Task.Run(() => Build(layout, side.Item2, handWritten, Path.Combine(work, side.Item1), useCache)))
                 .ToArray();
             try
             {
@@ -45,8 +45,10 @@ public static class CSharpConsequence
         }
     }
 
-    private static (string Api, string Timings) Build(ProjectLayout layout, string specText, IReadOnlyList<string> handWritten, string dir)
+    private static (string Api, string Timings) Build(ProjectLayout layout, string specText, IReadOnlyList<string> handWritten, string dir, bool useCache)
     {
+        var key = ApiCache.Key(layout, specText, handWritten);
+        if (useCache && ApiCache.Get(key) is { } cached) return (cached, "cached");
         Directory.CreateDirectory(dir);
         var clock = Stopwatch.StartNew();
         var code = NSwagTool.GenerateAsync(layout, specText, dir).GetAwaiter().GetResult();
@@ -55,6 +57,7 @@ public static class CSharpConsequence
         PackageCompiler.Compile(code, handWritten, layout.LibraryDirectory, dll);
         var compiled = clock.Elapsed;
         var api = PublicApi.Of(dll);
+        ApiCache.Put(key, api);
         return (api, $"NSwag {generated.TotalSeconds:0.0} s, compile {(compiled - generated).TotalSeconds:0.0} s, API {(clock.Elapsed - compiled).TotalSeconds:0.0} s");
     }
 }
