@@ -10,7 +10,7 @@ namespace TeamUp.ContractReview.Input;
 /// reads JSON (NSWAG-NOTES §6). Records where each JSON pointer came from so that later
 /// errors about the document can still point at a YAML line.
 /// </summary>
-internal static class YamlToJson
+internal static partial class YamlToJson
 {
     public static (JsonNode? Json, Dictionary<string, int> Lines) Convert(string text, string source)
     {
@@ -71,11 +71,16 @@ internal static class YamlToJson
         }
         if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
             return JsonValue.Create(l);
-        if (value.IndexOfAny(['.', 'e', 'E']) >= 0
-            && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-            return JsonValue.Create(d);
+        if (Number().IsMatch(value))
+        {
+            if (decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var big)) return JsonValue.Create(big);
+        }
         return JsonValue.Create(value);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")]
+    private static partial System.Text.RegularExpressions.Regex Number();
 
     private static string Escape(string key) => key.Replace("~", "~0").Replace("/", "~1");
 }
