@@ -85,7 +85,10 @@ public static class ContractReviewApp
             return (null, null);
         try
         {
-            return (CSharpConsequence.Compare(layout, oldSpec.Text, newSpec.Text, options.UseCache), null);
+            using var oldSnapshot = SnapshotFor(options.Old, layout);
+            using var newSnapshot = SnapshotFor(options.New, layout);
+            return (CSharpConsequence.Compare(oldSnapshot?.Layout ?? layout, newSnapshot?.Layout ?? layout,
+                oldSpec.Text, newSpec.Text, options.UseCache), null);
         }
         catch (CSharpUnavailableException e)
         {
@@ -97,6 +100,10 @@ public static class ContractReviewApp
             return (null, $"not compared: unexpected {e.GetType().Name}: {e.Message}. The spec-level review above is complete.");
         }
     }
+
+    // A spec read from git is generated with that revision's nswag.json, templates and partial classes.
+    private static GitSnapshot? SnapshotFor(string argument, ProjectLayout workingCopy) =>
+        SpecLoader.TryParseGit(argument, out var revision, out _) ? GitSnapshot.At(workingCopy, revision) : null;
 
     private sealed record Options(string Old, string New, string Format, Level FailOn, string CSharp, string? ProjectRoot, bool UseCache)
     {

@@ -47,6 +47,18 @@ public class CSharpConsequenceTests
     }
 
     [Fact]
+    public void A_git_revision_is_generated_with_that_revisions_templates_and_sources()
+    {
+        var (exit, text, err) = Support.RunIn(Support.RepoRoot,
+            "git:HEAD:spec/teamup.openapi.yaml", "git:HEAD:spec/teamup.openapi.yaml", "--no-cache");
+
+        Assert.Equal("", err);
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("not compared", text);
+        Assert.Contains("C# API: 0 removed, 0 changed, 0 added", text);
+    }
+
+    [Fact]
     public void Without_the_project_the_spec_review_still_comes_out_with_a_note()
     {
         var (oldFile, newFile) = (Write("old", RealSpec.Text), Write("new", RealSpec.Text));

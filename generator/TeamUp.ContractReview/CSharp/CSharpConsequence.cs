@@ -5,16 +5,17 @@ namespace TeamUp.ContractReview.CSharp;
 /// <summary>What a spec change does to the generated package's public API: generate, compile, compare.</summary>
 public static class CSharpConsequence
 {
-    public static ApiDiff Compare(ProjectLayout layout, string oldSpecText, string newSpecText, bool useCache = true)
+    /// <param name="oldLayout">Where OLD's nswag.json, templates and hand-written sources are (a git snapshot for git:REV).</param>
+    public static ApiDiff Compare(ProjectLayout oldLayout, ProjectLayout newLayout, string oldSpecText, string newSpecText, bool useCache = true)
     {
-        layout.EnsureComplete();
+        oldLayout.EnsureComplete();
+        newLayout.EnsureComplete();
         var work = Path.Combine(Path.GetTempPath(), "teamup-contract-review", Guid.NewGuid().ToString("N"));
         try
         {
-            var handWritten = PackageCompiler.HandWrittenSources(layout);
             // The two NSwag runs are separate processes: run them side by side.
-            var sides = new[] { ("old", oldSpecText), ("new", newSpecText) }
-                .Select(side => Task.Run(() => Build(layout, side.Item2, handWritten, Path.Combine(work, side.Item1), useCache)))
+            var sides = new[] { ("old", oldLayout, oldSpecText), ("new", newLayout, newSpecText) }
+                .Select(side => Task.Run(() => Build(side.Item2, side.Item3, Path.Combine(work, side.Item1), useCache)))
                 .ToArray();
             try
             {
@@ -45,8 +46,9 @@ public static class CSharpConsequence
         }
     }
 
-    private static (string Api, string Timings) Build(ProjectLayout layout, string specText, IReadOnlyList<string> handWritten, string dir, bool useCache)
+    private static (string Api, string Timings) Build(ProjectLayout layout, string specText, string dir, bool useCache)
     {
+        var handWritten = PackageCompiler.HandWrittenSources(layout);
         var key = ApiCache.Key(layout, specText, handWritten);
         if (useCache && ApiCache.Get(key) is { } cached) return (cached, "cached");
         Directory.CreateDirectory(dir);

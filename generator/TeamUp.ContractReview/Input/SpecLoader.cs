@@ -79,14 +79,22 @@ public static class SpecLoader
         return File.ReadAllText(full);
     }
 
-    private static string ReadFromGit(string argument, string cwd)
+    /// <summary>Splits git:REV:path; REV may itself hold ':' only in exotic forms, so the split is at the last ':'.</summary>
+    public static bool TryParseGit(string argument, out string revision, out string path)
     {
-        // git:REV:path — REV may itself hold ':' only in exotic forms, so split at the last ':'.
+        (revision, path) = ("", "");
+        if (!argument.StartsWith("git:", StringComparison.Ordinal)) return false;
         var spec = argument["git:".Length..];
         var colon = spec.LastIndexOf(':');
-        if (colon <= 0 || colon == spec.Length - 1)
+        if (colon <= 0 || colon == spec.Length - 1) return false;
+        (revision, path) = (spec[..colon], spec[(colon + 1)..]);
+        return true;
+    }
+
+    private static string ReadFromGit(string argument, string cwd)
+    {
+        if (!TryParseGit(argument, out var rev, out var path))
             throw new SpecReadException(argument, "expected git:REV:path, e.g. git:main:spec/teamup.openapi.yaml");
-        var (rev, path) = (spec[..colon], spec[(colon + 1)..]);
         var psi = new ProcessStartInfo("git", ["show", $"{rev}:{path}"])
         {
             WorkingDirectory = cwd,
