@@ -104,7 +104,9 @@ internal sealed class FakeTeamUp : IDisposable
             {
                 if (owner.Intercept?.Invoke(request, cancellationToken) is { } intercepted)
                 {
-                    return await intercepted;
+                    var response = await intercepted;
+                    response.RequestMessage ??= request;
+                    return response;
                 }
                 return await base.SendAsync(request, cancellationToken);
             }
