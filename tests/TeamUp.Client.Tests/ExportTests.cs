@@ -307,6 +307,49 @@ public class ExportTests
         Assert.Single(api.Requests);
     }
 
+    [Fact]
+    public async Task Cancelling_a_download_midway_stops_with_OperationCanceledException()
+    {
+        using var api = new FakeTeamUp();
+        api.On(HttpMethod.Get, JobUrl, FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(1, 1, Storage)));
+        using var cancel = new CancellationTokenSource();
+        var destination = new GateStream(threshold: 256 << 10);
+        _ = destination.Reached.Task.ContinueWith(_ => cancel.Cancel(), TaskScheduler.Default);
+        var neverOpens = new TaskCompletionSource();
+        api.On(HttpMethod.Get, "https://storage.test/*", _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new GatedSource(64L << 20, neverOpens, 1 << 20)) });
+        using var client = api.Client();
+        var job = client.Jobs.GetExportJob(12);
+        await api.Run(() => job.WaitForCompletionAsync());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job.DownloadToAsync(destination, cancel.Token).WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Theory]
+    [InlineData("text/csv", "id\n1\n2\n3\n")]
+    [InlineData("application/json", "[{\"id\":1},{\"id\":2},{\"id\":3}]")]
+    public async Task Cancelling_while_reading_rows_stops_with_OperationCanceledException(string mediaType, string body)
+    {
+        using var api = new FakeTeamUp();
+        api.On(HttpMethod.Get, JobUrl, FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(1, 1, Storage)));
+        api.On(HttpMethod.Get, "https://storage.test/*", _ => Text(mediaType, body));
+        using var client = api.Client();
+        var job = client.Jobs.GetExportJob(12);
+        await api.Run(() => job.WaitForCompletionAsync());
+        using var cancel = new CancellationTokenSource();
+
+        var rows = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in job.ReadRowsAsync<InvoicesReportRow>(cancel.Token))
+            {
+                rows++;
+                await cancel.CancelAsync();
+            }
+        });
+
+        Assert.Equal(1, rows);
+    }
+
     /// <summary>A write-only destination that signals once it has received <c>threshold</c> bytes.</summary>
     private sealed class GateStream(long threshold) : Stream
     {

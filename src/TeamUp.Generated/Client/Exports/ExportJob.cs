@@ -253,6 +253,7 @@ public sealed class ExportJob
     {
         while (await ReadJsonAsync(json, cancellationToken).ConfigureAwait(false) && json.TokenType != JsonToken.EndArray)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (json.TokenType != JsonToken.StartObject)
             {
                 throw Unreadable($"a row is {json.TokenType}, not an object.", null);
@@ -312,6 +313,7 @@ public sealed class ExportJob
         string[]? headers = null;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var row = new JObject();
             try
             {
