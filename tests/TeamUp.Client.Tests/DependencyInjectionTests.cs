@@ -74,6 +74,27 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task A_TimeProvider_registered_first_is_the_clock_of_retries_and_options()
+    {
+        using var api = new FakeTeamUp();
+        api.On(HttpMethod.Get, FakeTeamUp.Base + "jobs/7",
+            FakeTeamUp.Answer(HttpStatusCode.TooManyRequests, "{}", r => r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(20))),
+            FakeTeamUp.Answer(HttpStatusCode.OK, Job));
+        using var provider = Build(api, s =>
+        {
+            s.AddSingleton<TimeProvider>(api.Time);
+            s.AddTeamUpClient(o => { o.BaseUrl = new Uri(FakeTeamUp.Base); o.ApiKey = FakeTeamUp.Key; });
+        });
+
+        var client = provider.GetRequiredService<TeamUpClient>();
+        await api.Run(() => client.Jobs.RetrieveAsync(7));
+
+        Assert.Same(api.Time, client.Options.TimeProvider);
+        var times = api.Requests.Select(r => r.At).ToArray();
+        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(21));
+    }
+
+    [Fact]
     public void Invalid_options_fail_with_a_clear_message_on_first_use()
     {
         var services = new ServiceCollection();

@@ -61,8 +61,23 @@ public static class TeamUpServiceCollectionExtensions
     private static IServiceCollection AddCore(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TeamUpClientOptions>, OptionsValidator>());
-        // The resilience pipeline (Polly) takes its clock from the container; by default it is the options' one.
-        services.TryAddSingleton<TimeProvider>(sp => sp.GetRequiredService<IOptions<TeamUpClientOptions>>().Value.TimeProvider);
+        // The resilience pipeline (Polly) takes its clock from the container, the client's own waits from the options:
+        // one clock for both. A TimeProvider the application registered first becomes the options' default; otherwise
+        // the container's is the options' one.
+        if (services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddOptions<TeamUpClientOptions>().PostConfigure<TimeProvider>((options, time) =>
+            {
+                if (ReferenceEquals(options.TimeProvider, TimeProvider.System))
+                {
+                    options.TimeProvider = time;
+                }
+            });
+        }
+        else
+        {
+            services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<IOptions<TeamUpClientOptions>>().Value.TimeProvider);
+        }
 
         var api = services.AddHttpClient(TeamUpClient.ApiHttpClientName)
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // the resilience handler times out
