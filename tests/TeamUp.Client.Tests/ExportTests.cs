@@ -296,6 +296,30 @@ public class ExportTests
     }
 
     [Fact]
+    public async Task Grouped_export_posts_its_body_and_returns_the_job()
+    {
+        using var api = new FakeTeamUp();
+        string? body = null;
+        api.Mock.When(HttpMethod.Post, FakeTeamUp.Base + "reports/invoices.grouped/export*").Respond(async request =>
+        {
+            body = await request.Content!.ReadAsStringAsync();
+            return FakeTeamUp.Json(HttpStatusCode.OK, """{"job":77}""");
+        });
+        using var client = api.Client();
+
+        var job = await client.Reports.StartInvoicesGroupedExportAsync(new InvoicesGroupedReportExportRequest
+        {
+            Columns = [InvoicesGroupedReportColumn.Status],
+            Format = ReportFormat.Json,
+        });
+
+        Assert.Equal(77, job.Id);
+        Assert.Equal(ReportFormat.Json, job.Format);
+        Assert.Contains("\"columns\":[\"status\"]", body);
+        Assert.Contains("\"format\":\"json\"", body);
+    }
+
+    [Fact]
     public async Task Post_export_is_sent_once_even_when_the_server_fails()
     {
         using var api = new FakeTeamUp();

@@ -73,6 +73,24 @@ public class PagingTests
     }
 
     [Fact]
+    public async Task A_relative_next_link_is_resolved_against_the_api()
+    {
+        using var api = new FakeTeamUp();
+        api.Mock.When(HttpMethod.Get, InvoicesUrl).WithQueryString("page", "2").Respond("application/json", Page(null, 2));
+        api.Mock.When(HttpMethod.Get, InvoicesUrl).Respond("application/json", Page("/api/v2/invoices?page=2", 1));
+        using var client = api.Client();
+
+        var ids = new List<int>();
+        await foreach (var invoice in client.Invoices.ListAllAsync())
+        {
+            ids.Add(invoice.Id);
+        }
+
+        Assert.Equal([1, 2], ids);
+        Assert.Equal(FakeTeamUp.Base + "invoices?page=2", api.Requests.Last().Uri.AbsoluteUri);
+    }
+
+    [Fact]
     public async Task A_next_link_that_loops_is_an_error()
     {
         using var api = new FakeTeamUp();
