@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace TeamUp.Generated;
+
+/// <summary>What the hand-written parts of the generated clients share: options, the download client, logging.</summary>
+internal sealed class TeamUpClientContext(TeamUpClientOptions options, HttpClient api, HttpClient download, ILoggerFactory loggerFactory)
+{
+    private static readonly Lazy<HttpClient> FallbackDownload = new(() =>
+        new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        });
+
+    public TeamUpClientOptions Options { get; } = options;
+
+    /// <summary>The API client: credentials, retries, telemetry.</summary>
+    public HttpClient Api { get; } = api;
+
+    /// <summary>The client for <c>result_url</c>: no credentials, redirects not followed automatically.</summary>
+    public HttpClient Download { get; } = download;
+
+    public ILogger Logger { get; } = loggerFactory.CreateLogger("TeamUp.Generated.Client");
+
+    /// <summary>For a generated client built directly on an <see cref="HttpClient"/>, outside <see cref="TeamUpClient"/>.</summary>
+    public static TeamUpClientContext ForHttpClient(HttpClient api, string baseUrl) =>
+        new(new TeamUpClientOptions { BaseUrl = new Uri(baseUrl, UriKind.Absolute) }, api, FallbackDownload.Value, NullLoggerFactory.Instance);
+}
+
+public partial class InvoicesClient
+{
+    private TeamUpClientContext? _context;
+
+    internal TeamUpClientContext Context
+    {
+        get => _context ??= TeamUpClientContext.ForHttpClient(_httpClient, BaseUrl);
+        set => _context = value;
+    }
+}
+
+public partial class ReportsClient
+{
+    private TeamUpClientContext? _context;
+
+    internal TeamUpClientContext Context
+    {
+        get => _context ??= TeamUpClientContext.ForHttpClient(_httpClient, BaseUrl);
+        set => _context = value;
+    }
+}
+
+public partial class JobsClient
+{
+    private TeamUpClientContext? _context;
+
+    internal TeamUpClientContext Context
+    {
+        get => _context ??= TeamUpClientContext.ForHttpClient(_httpClient, BaseUrl);
+        set => _context = value;
+    }
+}

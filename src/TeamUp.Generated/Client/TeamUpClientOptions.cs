@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace TeamUp.Generated;
+
+/// <summary>
+/// Everything a <see cref="TeamUpClient"/> needs: where the API is, who is calling, and how patient to be.
+/// One instance configures the whole client (DI or <c>new TeamUpClient(options)</c>); <see cref="ToString"/>
+/// never shows a credential.
+/// </summary>
+public sealed class TeamUpClientOptions
+{
+    /// <summary>TeamUp's production API.</summary>
+    public static readonly Uri DefaultBaseUrl = new("https://goteamup.com/api/v2/");
+
+    private Uri _baseUrl = DefaultBaseUrl;
+
+    /// <summary>The API root (default <c>https://goteamup.com/api/v2/</c>). <c>http://</c> is refused unless the host is a loopback address.</summary>
+    public Uri BaseUrl
+    {
+        get => _baseUrl;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            // A relative path must resolve under the base, so it needs its trailing slash.
+            _baseUrl = value.IsAbsoluteUri && !value.AbsolutePath.EndsWith('/') ? new Uri(value.AbsoluteUri + "/") : value;
+        }
+    }
+
+    /// <summary>An API key, sent as <c>Authorization: Token &lt;key&gt;</c>. Set this or <see cref="AccessToken"/>, not both.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>An OAuth access token, sent as <c>Authorization: Bearer &lt;token&gt;</c>. Set this or <see cref="ApiKey"/>, not both.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>The provider account the requests are for (<c>TeamUp-Provider-ID</c>); needed when the credentials reach several providers.</summary>
+    public string? ProviderId { get; set; }
+
+    /// <summary>The mode requests run in (<c>Teamup-Request-Mode</c>); needed when the user has staff and customer profiles.</summary>
+    public RequestMode? RequestMode { get; set; }
+
+    /// <summary>How long one HTTP attempt may take (default 30 s).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one call may take, retries and their waits included (default 2 minutes).</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many times a failed call is retried (default 3; 0 disables retries). See the retry table in the README.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry delay; later ones grow exponentially with jitter, up to <see cref="MaxRetryDelay"/> (default 1 s).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between retries, also between export job polls (default 30 s).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first wait between two polls of an export job; it doubles up to <see cref="MaxRetryDelay"/> (default 1 s).</summary>
+    public TimeSpan ExportPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long <c>ExportJob.WaitForCompletionAsync</c> waits for a job before giving up (default 30 minutes).</summary>
+    public TimeSpan ExportTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Your application's name (and version), appended to the User-Agent: <c>TeamUp.Generated/&lt;version&gt; &lt;ApplicationId&gt;</c>.</summary>
+    public string? ApplicationId { get; set; }
+
+    /// <summary>The clock for retry waits, polling and timeouts (default <see cref="TimeProvider.System"/>); tests pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks the options and throws an <see cref="ArgumentException"/> that says what to fix.</summary>
+    public void Validate()
+    {
+        var problems = ValidationErrors();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid TeamUpClientOptions: " + string.Join(" ", problems));
+        }
+    }
+
+    /// <summary>What is wrong with the options, one sentence per problem (empty when they are valid).</summary>
+    public IReadOnlyList<string> ValidationErrors()
+    {
+        var problems = new List<string>();
+        if (BaseUrl is null || !BaseUrl.IsAbsoluteUri)
+        {
+            problems.Add("BaseUrl must be an absolute URL such as https://goteamup.com/api/v2/.");
+        }
+        else if (BaseUrl.Scheme == Uri.UriSchemeHttp && !IsLoopback(BaseUrl))
+        {
+            problems.Add($"BaseUrl must use https:// (http:// is only allowed for a loopback address, not '{BaseUrl.Host}'), so that credentials are never sent in clear text.");
+        }
+        else if (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add($"BaseUrl must use https:// (not {BaseUrl.Scheme}://).");
+        }
+        else if (!string.IsNullOrEmpty(BaseUrl.Query) || !string.IsNullOrEmpty(BaseUrl.Fragment) || !string.IsNullOrEmpty(BaseUrl.UserInfo))
+        {
+            problems.Add("BaseUrl must not carry a query, a fragment or user info.");
+        }
+        var hasKey = !string.IsNullOrWhiteSpace(ApiKey);
+        var hasToken = !string.IsNullOrWhiteSpace(AccessToken);
+        if (hasKey == hasToken)
+        {
+            problems.Add(hasKey
+                ? "Set either ApiKey or AccessToken, not both."
+                : "Set ApiKey (sent as 'Authorization: Token <key>') or AccessToken (sent as 'Authorization: Bearer <token>').");
+        }
+        if ((hasKey && HasWhitespaceOrControl(ApiKey!)) || (hasToken && HasWhitespaceOrControl(AccessToken!)))
+        {
+            problems.Add("The credential contains whitespace or control characters (a pasted line break?).");
+        }
+        if (ProviderId is not null && (ProviderId.Length == 0 || HasWhitespaceOrControl(ProviderId)))
+        {
+            problems.Add("ProviderId must be a non-empty id without whitespace.");
+        }
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("AttemptTimeout must be positive.");
+        }
+        if (TotalTimeout < AttemptTimeout)
+        {
+            problems.Add("TotalTimeout must be at least AttemptTimeout.");
+        }
+        if (MaxRetries is < 0 or > 10)
+        {
+            problems.Add("MaxRetries must be between 0 and 10.");
+        }
+        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        {
+            problems.Add("RetryDelay must be positive and MaxRetryDelay at least RetryDelay.");
+        }
+        if (ExportPollInterval <= TimeSpan.Zero || ExportTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("ExportPollInterval and ExportTimeout must be positive.");
+        }
+        if (ApplicationId is not null && (ApplicationId.Length > 128 || ApplicationId.Any(char.IsControl)))
+        {
+            problems.Add("ApplicationId must be at most 128 characters without control characters.");
+        }
+        if (TimeProvider is null)
+        {
+            problems.Add("TimeProvider must not be null.");
+        }
+        return problems;
+    }
+
+    /// <summary>A copy (the client keeps its own, so later changes to this instance do not affect it).</summary>
+    public TeamUpClientOptions Clone() => (TeamUpClientOptions)MemberwiseClone();
+
+    /// <summary>The options without credentials: which kind is set, never its value.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder("TeamUpClientOptions { BaseUrl = ").Append(BaseUrl);
+        text.Append(", Credentials = ").Append(
+            !string.IsNullOrWhiteSpace(ApiKey) ? "ApiKey ***" : !string.IsNullOrWhiteSpace(AccessToken) ? "AccessToken ***" : "none");
+        if (ProviderId is not null)
+        {
+            text.Append(", ProviderId = ").Append(ProviderId);
+        }
+        if (RequestMode is { } mode)
+        {
+            text.Append(", RequestMode = ").Append(mode);
+        }
+        text.Append(CultureInfo.InvariantCulture, $", AttemptTimeout = {AttemptTimeout}, TotalTimeout = {TotalTimeout}, MaxRetries = {MaxRetries}");
+        if (ApplicationId is not null)
+        {
+            text.Append(", ApplicationId = ").Append(ApplicationId);
+        }
+        return text.Append(" }").ToString();
+    }
+
+    internal static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    internal static bool SameOrigin(Uri a, Uri b) =>
+        a.IsAbsoluteUri && b.IsAbsoluteUri
+        && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
+
+    private static bool HasWhitespaceOrControl(string value) => value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+}
