@@ -68,7 +68,7 @@ public class OperationTests
 
         _mock.VerifyNoOutstandingExpectation();
         Assert.Equal(2, report.Total);
-        var header = Assert.Single(report.ColumnHeaders);
+        var header = Assert.Single(report.ColumnHeaders!);
         Assert.Equal(SortOrder.Desc, header.Sorted!.Order);
         Assert.Equal([2, 1], report.Rows.Select(r => r.Id));
     }
