@@ -168,39 +168,3 @@ public partial class Money : IComparable<Money>, IEquatable<Money>
         }
     }
 }
-
-/// <summary>Two amounts in different currencies were added, subtracted or compared.</summary>
-public sealed class CurrencyMismatchException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="operation">What was attempted.</param>
-    /// <param name="left">The first currency.</param>
-    /// <param name="right">The second currency.</param>
-    public CurrencyMismatchException(string operation, string? left, string? right)
-        : base($"Cannot {operation} money in different currencies: {left?.ToUpperInvariant()} and {right?.ToUpperInvariant()}.")
-    {
-        LeftCurrency = left;
-        RightCurrency = right;
-    }
-
-    /// <summary>The first currency.</summary>
-    public string? LeftCurrency { get; }
-
-    /// <summary>The second currency.</summary>
-    public string? RightCurrency { get; }
-}
-
-/// <summary>LINQ-style sums over TeamUp money.</summary>
-public static class MoneyEnumerable
-{
-    /// <summary>Sums amounts that must all be in one currency.</summary>
-    /// <param name="amounts">The amounts (at least one).</param>
-    /// <exception cref="CurrencyMismatchException">Two amounts are in different currencies.</exception>
-    public static Money Sum(this IEnumerable<Money> amounts) => Money.Sum(amounts);
-
-    /// <summary>Sums a money selector over items that must all be in one currency.</summary>
-    /// <typeparam name="T">The item type.</typeparam>
-    /// <param name="items">The items (at least one).</param>
-    /// <param name="selector">Picks the amount.</param>
-    public static Money Sum<T>(this IEnumerable<T> items, Func<T, Money> selector) => Money.Sum(items.Select(selector));
-}

@@ -174,6 +174,20 @@ public class OperationTests
     }
 
     [Fact]
+    public async Task Retry_after_as_a_date_is_measured_against_the_servers_date_header()
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        var serverNow = new DateTimeOffset(2031, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        response.Headers.Date = serverNow;
+        response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(serverNow.AddSeconds(90));
+        _mock.When(Base + "invoices").Respond(_ => response);
+
+        var error = await Assert.ThrowsAsync<TeamUpRateLimitedException>(() => new InvoicesClient(Http).ListAsync());
+
+        Assert.Equal(TimeSpan.FromSeconds(90), error.RetryAfter);
+    }
+
+    [Fact]
     public async Task Malformed_success_json_is_a_TeamUpApiException_with_the_json_error_inside()
     {
         _mock.When(Base + "jobs/1").Respond("application/json", "{\"id\":1,\"object\":");

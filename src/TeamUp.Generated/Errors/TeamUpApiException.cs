@@ -163,7 +163,8 @@ public class TeamUpApiException : Exception
         }
         if (retryAfter?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            // Measured against the server's own Date header when it sent one: no dependence on the local clock.
+            var wait = date - (response.Headers.Date ?? DateTimeOffset.UtcNow);
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
         return null;
