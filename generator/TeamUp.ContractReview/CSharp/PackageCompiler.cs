@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -28,38 +29,43 @@ internal static class PackageCompiler
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToList());
 
-    // The SDK's own source generators ([GeneratedRegex], [JsonSerializable], [LibraryImport]):
-    // the hand-written sources may use them, and without them a partial method has no body.
+    // The source generators the library build runs ([LoggerMessage], [GeneratedRegex], ...):
+    // the hand-written sources use them, and without them a partial method has no body.
     private static readonly Lazy<ISourceGenerator[]> Generators = new(() =>
     {
-        var runtime = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
-        var dotnetRoot = runtime.Parent?.Parent?.Parent?.FullName;
-        var packs = dotnetRoot is null ? null : new DirectoryInfo(Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref"));
-        var pack = packs is { Exists: true }
-            ? packs.GetDirectories().Where(d => d.Name.StartsWith($"{Environment.Version.Major}.", StringComparison.Ordinal))
-                .OrderByDescending(d => Version.TryParse(d.Name.Split('-')[0], out var v) ? v : new Version()).FirstOrDefault()
-            : null;
-        var analyzers = pack is null ? null : Path.Combine(pack.FullName, "analyzers", "dotnet", "cs");
-        if (analyzers is null || !Directory.Exists(analyzers)) return [];
+        var baked = typeof(PackageCompiler).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "SourceGenerators")?.Value ?? "";
         var loader = new AnalyzerAssemblyLoader();
-        return Directory.EnumerateFiles(analyzers, "*.dll")
+        return baked.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(File.Exists)
             .SelectMany(dll => new Microsoft.CodeAnalysis.Diagnostics.AnalyzerFileReference(dll, loader).GetGenerators(LanguageNames.CSharp))
             .ToArray();
     });
 
-    // Each generator walks the whole 7,000-line client; only run those the sources ask for.
-    private static readonly (string Trigger, string Assembly)[] Triggers =
-    [
-        ("GeneratedRegex", "System.Text.RegularExpressions.Generator"),
-        ("JsonSerializable", "System.Text.Json.SourceGeneration"),
-        ("LibraryImport", "Microsoft.Interop.LibraryImportGenerator"),
-    ];
+    // Each generator walks the whole 7,000-line client; those known to act only on an attribute
+    // run only when the sources mention it. Unknown ones always run.
+    private static readonly Dictionary<string, string?> Triggers = new()
+    {
+        ["System.Text.RegularExpressions.Generator"] = "GeneratedRegex",
+        ["System.Text.Json.SourceGeneration"] = "JsonSerializable",
+        ["Microsoft.Interop.LibraryImportGenerator"] = "LibraryImport",
+        ["Microsoft.Interop.ComInterfaceGenerator"] = "GeneratedComInterface",
+        ["Microsoft.Interop.JavaScript.JSImportGenerator"] = "JSImport",
+        ["Microsoft.Interop.SourceGeneration"] = null,
+        ["Microsoft.Gen.Logging"] = "LoggerMessage",
+        ["Microsoft.Extensions.Logging.Generators"] = "LoggerMessage",
+        ["Microsoft.Gen.Metrics"] = "Metrics",
+        ["Microsoft.Extensions.Options.SourceGeneration"] = "OptionsValidator",
+        // Opt-in through an MSBuild property; it only intercepts Bind calls, which changes no API.
+        ["Microsoft.Extensions.Configuration.Binder.SourceGeneration"] = null,
+    };
 
     private static ISourceGenerator[] GeneratorsUsedBy(IReadOnlyList<string> handWritten)
     {
         var text = string.Concat(handWritten.Select(File.ReadAllText));
-        var wanted = Triggers.Where(t => text.Contains(t.Trigger, StringComparison.Ordinal)).Select(t => t.Assembly).ToHashSet();
-        return Generators.Value.Where(g => wanted.Contains(GeneratorAssembly(g))).ToArray();
+        return Generators.Value.Where(g => !Triggers.TryGetValue(GeneratorAssembly(g), out var trigger)
+                                           || (trigger is not null && text.Contains(trigger, StringComparison.Ordinal)))
+            .ToArray();
     }
 
     private static string GeneratorAssembly(ISourceGenerator generator) =>
