@@ -12,7 +12,8 @@ public static class ContractReviewApp
     public const int Clean = 0, Failed = 1, Unreadable = 2;
 
     private const string Usage = """
-        usage: TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
+        usage: TeamUp.ContractReview --list-rules
+               TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
                                              [--csharp auto|on|off] [--project-root DIR] [--no-cache]
           OLD, NEW   an OpenAPI 3.0/3.1 file (YAML or JSON) or git:REV:path (e.g. git:main:spec/teamup.openapi.yaml)
           --csharp   auto (default) also diffs the generated C# API when the files are the project's own spec
@@ -21,6 +22,11 @@ public static class ContractReviewApp
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
     {
+        if (args is ["--list-rules"])
+        {
+            stdout.Write(RuleList.Render());
+            return Clean;
+        }
         Options options;
         try
         {
