@@ -74,3 +74,15 @@ public class RuleListTests
         Assert.Equal(Review.RuleCatalog.All.Count + 2, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 }
+
+public class LevelNoteTests
+{
+    [Fact]
+    public void A_rule_oasdiff_lacks_is_not_credited_to_oasdiff()
+    {
+        var pair = Path.Combine(Support.CorpusDirectory, "response-body-enum-value-added", "basic");
+        var (_, text, _) = Support.Run(Path.Combine(pair, "old.yaml"), Path.Combine(pair, "new.yaml"), "--csharp", "off");
+        Assert.Contains("(usually WARN; for this client: TeamUp.Generated reads enum values", text);
+        Assert.DoesNotContain("oasdiff:", text);
+    }
+}

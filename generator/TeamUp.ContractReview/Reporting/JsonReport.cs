@@ -22,6 +22,7 @@ internal static class JsonReport
                 operation = c.Operation,
                 location = c.Location,
                 message = c.Message,
+                usualLevel = c.UsualLevel?.ToString(),
                 oasdiffLevel = c.OasdiffLevel?.ToString(),
                 clientNote = c.ClientNote,
             }),

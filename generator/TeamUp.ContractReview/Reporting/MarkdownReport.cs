@@ -53,7 +53,7 @@ internal static class MarkdownReport
         foreach (var group in changes.GroupBy(c => (c.Level, c.Id, c.Message, c.ClientNote)))
         {
             var c = group.First();
-            var note = c.ClientNote is null ? "" : $" *(oasdiff: {c.OasdiffLevel}; {c.ClientNote})*";
+            var note = c.LevelNote is { } levelNote ? $" *({levelNote})*" : "";
             var places = group.Select(TextReport.Where).Distinct().ToList();
             var where = string.Join("<br>", places.Take(MaxPlaces).Select(Cell))
                 + (places.Count > MaxPlaces ? $"<br>… and {places.Count - MaxPlaces} more" : "");

@@ -13,8 +13,8 @@ internal static class TextReport
         foreach (var c in result.Changes)
         {
             text.AppendLine($"{c.Level,-4} {c.Id}  {Where(c)}: {c.Message}");
-            if (c.ClientNote is not null)
-                text.AppendLine($"     (oasdiff: {c.OasdiffLevel}; for this client: {c.ClientNote})");
+            if (c.LevelNote is { } note)
+                text.AppendLine($"     ({note})");
         }
         if (result.CSharpNote is not null)
             text.AppendLine($"C# API: {result.CSharpNote}");

@@ -20,7 +20,13 @@ public static class ClientProfile
 
     public static Change Apply(Change change) =>
         Adjustments.TryGetValue(change.Id, out var adjustment) && adjustment.Level != change.Level
-            ? change with { Level = adjustment.Level, OasdiffLevel = change.Level, ClientNote = adjustment.Reason }
+            ? change with
+            {
+                Level = adjustment.Level,
+                UsualLevel = change.Level,
+                OasdiffLevel = RuleCatalog.All[change.Id].FromOasdiff ? change.Level : null,
+                ClientNote = adjustment.Reason,
+            }
             : change;
 
     public static IReadOnlyDictionary<string, (Level Level, string Reason)> All => Adjustments;
