@@ -3,7 +3,6 @@ using TeamUp.Generated.Serialization;
 
 namespace TeamUp.Generated;
 
-/// <summary>The thing an invoice line item bills for; one of nine kinds, told apart by <see cref="Type"/>.</summary>
 public partial class BilledItem
 {
     private string? _type;
