@@ -69,3 +69,19 @@ public class ReportFormatTests
         Assert.StartsWith("0 ERR, 0 WARN, 0 INFO; suggested version bump: none", text);
     }
 }
+
+public class MarkdownDiffLengthTests
+{
+    [Fact]
+    public void A_huge_csharp_diff_is_cut_to_fit_a_pull_request_comment()
+    {
+        var oldApi = string.Join('\n', Enumerable.Range(0, 1000).Select(i => $"    public int P{i} {{ get; set; }}"));
+        var diff = CSharp.ApiDiffer.Diff(oldApi, "");
+        var result = new Review.ReviewResult("a", "b", [], diff, null);
+
+        var md = Reporting.MarkdownReport.Render(result);
+
+        Assert.Contains("… 600 more lines (--format text shows them all)", md);
+        Assert.True(md.Length < 65_536);
+    }
+}

@@ -33,7 +33,7 @@ internal static class MarkdownReport
             if (diff.IsEmpty)
                 md.AppendLine("The public API of TeamUp.Generated does not change.").AppendLine();
             else
-                md.AppendLine("```diff").Append(diff.UnifiedText).AppendLine("```");
+                md.AppendLine("```diff").Append(Truncated(diff.UnifiedText)).AppendLine("```");
         }
         if (result.CSharp is { Timings.Length: > 0 } timed)
             md.AppendLine().AppendLine($"<sub>C# step: {timed.Timings}</sub>");
@@ -63,6 +63,17 @@ internal static class MarkdownReport
     }
 
     private const int MaxPlaces = 3;
+
+    // A pull-request comment holds 65,536 characters; the full diff is in the text and JSON output.
+    private const int MaxDiffLines = 400;
+
+    private static string Truncated(string diff)
+    {
+        var lines = diff.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length <= MaxDiffLines) return diff;
+        return string.Join('\n', lines.Take(MaxDiffLines))
+            + $"\n… {lines.Length - MaxDiffLines} more lines (--format text shows them all)\n";
+    }
 
     private static string Cell(string text) => text.Replace("|", "\\|").Replace("\n", " ");
 }
