@@ -66,6 +66,14 @@ public class UnreadableInputTests
     }
 
     [Fact]
+    public void An_empty_file_is_named()
+    {
+        var (exit, err) = RunWith("empty.yaml", "");
+        Assert.Equal(2, exit);
+        Assert.Contains("empty.yaml: the file is empty", err);
+    }
+
+    [Fact]
     public void A_missing_file_is_named()
     {
         var (exit, _, err) = Support.Run(Good, "no/such/spec.yaml", "--csharp", "off");
