@@ -266,4 +266,89 @@ public class RetryTests
         }
         Assert.True(TeamUpRetryPolicy.IsRetried(HttpMethod.Post, HttpStatusCode.TooManyRequests));
     }
+
+    /// <summary>A 200 that promises a body and breaks off halfway, as a dropped connection mid-body does.</summary>
+    private sealed class CutShortContent(string body) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+            await stream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+            throw new IOException("The response ended prematurely.");
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = System.Text.Encoding.UTF8.GetByteCount(body);
+            return true;
+        }
+    }
+
+    private static Func<HttpRequestMessage, HttpResponseMessage> CutShort(string body) =>
+        _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new CutShortContent(body) };
+
+    [Fact]
+    public async Task Get_is_retried_when_the_body_is_cut_short()
+    {
+        using var api = new FakeTeamUp();
+        api.On(Get, JobUrl, CutShort(Job), FakeTeamUp.Answer(HttpStatusCode.OK, Job));
+        using var client = api.Client();
+
+        var job = await api.Run(() => client.Jobs.RetrieveAsync(7));
+
+        Assert.Equal(7, job.Id);
+        Assert.Equal(2, api.Count(Get, "/api/v2/jobs/7"));
+    }
+
+    [Fact]
+    public async Task Post_is_not_retried_when_the_body_is_cut_short()
+    {
+        using var api = new FakeTeamUp();
+        api.On(Post, ExportUrl, CutShort("""{"job":12}"""), FakeTeamUp.Answer(HttpStatusCode.OK, """{"job":13}"""));
+        using var client = api.Client();
+
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => Export(client)));
+
+        Assert.Equal(0, error.StatusCode);
+        Assert.Equal("Reports_ExportInvoices", error.Operation);
+        Assert.Equal(1, api.Count(Post, "/api/v2/reports/invoices/export"));
+    }
+
+    [Fact]
+    public async Task Twenty_percent_transient_failures_do_not_open_the_circuit_breaker()
+    {
+        using var api = new FakeTeamUp();
+        var count = 0;
+        // Every fifth attempt fails (alternately 503 and 429): 20% over far more than the breaker's minimum throughput (100).
+        api.Mock.When(Get, JobUrl).Respond(_ => Interlocked.Increment(ref count) % 5 == 0
+            ? FakeTeamUp.Json(count % 10 == 0 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.TooManyRequests, "{}")
+            : FakeTeamUp.Json(HttpStatusCode.OK, Job));
+        using var client = api.Client();
+
+        for (var i = 0; i < 200; i++)
+        {
+            var job = await api.Run(() => client.Jobs.RetrieveAsync(7), TimeSpan.FromMilliseconds(50));
+            Assert.Equal(7, job.Id);
+        }
+
+        Assert.Equal(249, api.Count(Get, "/api/v2/jobs/7")); // 200 answers and 49 failures in between
+    }
+
+    [Fact]
+    public async Task The_circuit_breaker_opens_when_TeamUp_is_down()
+    {
+        using var api = new FakeTeamUp();
+        api.On(Get, JobUrl, FakeTeamUp.Answer(HttpStatusCode.ServiceUnavailable, """{"detail":"down"}"""));
+        using var client = api.Client(o => o.MaxRetries = 0);
+
+        TeamUpApiException? last = null;
+        for (var i = 0; i < 120 && last?.StatusCode != 0; i++)
+        {
+            last = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.RetrieveAsync(7)));
+        }
+
+        Assert.Equal(0, last!.StatusCode);
+        Assert.Contains("circuit breaker", last.Message, StringComparison.Ordinal);
+        Assert.InRange(api.Count(Get, "/api/v2/jobs/7"), 100, 119);
+    }
 }

@@ -65,6 +65,20 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (operation != ExportJob.DownloadOperation)
+            {
+                // API answers (a page, a report page, a job) are read whole within the attempt, so that a body cut
+                // short fails this attempt and is retried like a dropped connection. Export files stay streamed.
+                try
+                {
+                    await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+            }
             var status = (int)response.StatusCode;
             TeamUpTelemetry.Requests.Add(1, new("teamup.operation", operation), new("http.request.method", method),
                 new("http.response.status_code", status), new("server.address", host));

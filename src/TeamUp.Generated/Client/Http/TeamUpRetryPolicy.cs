@@ -66,6 +66,14 @@ public static class TeamUpRetryPolicy
             resilience.CircuitBreaker.SamplingDuration = sampling;
         }
 
+        // The breaker is for a TeamUp that is down, not for one that is busy: it opens only when half the attempts
+        // fail with 5xx, 408 or no response (the standard 10%, 429s included, opened it under ordinary transient
+        // errors that the retries were absorbing). 429 never counts: Retry-After already paces those.
+        resilience.CircuitBreaker.FailureRatio = 0.5;
+        resilience.CircuitBreaker.ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result is { } answered
+            ? (int)answered.StatusCode is 408 or >= 500
+            : args.Outcome.Exception is HttpRequestException or TimeoutRejectedException);
+
         var retry = resilience.Retry;
         retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
         retry.BackoffType = DelayBackoffType.Exponential;

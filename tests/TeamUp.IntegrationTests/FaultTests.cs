@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace TeamUp.IntegrationTests;
+
+/// <summary>
+/// Fault injection: the SDK's retries against the sandbox's 429s, 5xx, dropped connections and truncated bodies. Each
+/// test has its own sandbox (faults and the request log are per sandbox) and writes its figures to the test output.
+/// </summary>
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    private const int FaultSeed = 20240601;
+
+    private static Task<TeamUpSandbox> StartAsync(int invoices = 1200) =>
+        TeamUpSandbox.StartAsync(new TeamUpSandboxOptions { Seed = 99, Customers = 100, Invoices = invoices, JobDuration = TimeSpan.Zero });
+
+    /// <summary>Every invoice page by page, and every row of two reports page by page: the reads a sync job does.</summary>
+    private static async Task<(List<int> Invoices, List<string> Rows, List<string> Lines)> ReadEverythingAsync(TeamUpClient client)
+    {
+        var invoices = await client.Invoices.ListAllAsync(new InvoiceListOptions { PageSize = 10, Expand = [InvoiceExpand.Payer] }).ToListAsync();
+        var rows = await client.Reports.GetInvoicesRowsAsync(new InvoicesReportQuery
+        {
+            Columns = [InvoicesReportColumn.Id, InvoicesReportColumn.Status, InvoicesReportColumn.CustomerDotName, InvoicesReportColumn.TotalAmount, InvoicesReportColumn.PaidAt],
+            PageSize = 10,
+        }).ToListAsync();
+        var lines = await client.Reports.GetInvoiceLineItemsRowsAsync(new InvoiceLineItemsReportQuery { PageSize = 25, MaxConcurrency = 4 }).ToListAsync();
+        return ([.. invoices.Select(i => i.Id)], [.. rows.Select(ReportTests.Json)], [.. lines.Select(ReportTests.Json)]);
+    }
+
+    private void Report(string title, TeamUpSandbox sandbox, int cleanRequests, TimeSpan elapsed)
+    {
+        var log = sandbox.RequestLog.Where(e => e.Origin == "api").ToList();
+        var c = sandbox.FaultCounters;
+        output.WriteLine($"{title}:");
+        output.WriteLine($"  requests made: {log.Count} (clean run: {cleanRequests}; {log.Count - cleanRequests} retries)");
+        output.WriteLine($"  faults injected: {c.Total} = 429: {c.RateLimited}, 5xx: {c.ServerErrors} ({string.Join(", ", log.Where(e => e.Fault == SandboxFault.ServerError).GroupBy(e => e.StatusCode).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"))}), " +
+                         $"dropped connections: {c.DroppedConnections}, truncated bodies: {c.TruncatedBodies}, slow bodies: {c.SlowBodies}");
+        output.WriteLine($"  fault share: {(double)c.Total / log.Count:P1} of requests; elapsed {elapsed.TotalSeconds:0.00} s");
+        // The request log and the counters tell the same story.
+        Assert.Equal(c.RateLimited, log.Count(e => e.Fault == SandboxFault.RateLimited && e.StatusCode == 429));
+        Assert.Equal(c.ServerErrors, log.Count(e => e.Fault == SandboxFault.ServerError && e.StatusCode >= 500));
+    }
+
+    [Fact]
+    public async Task Twenty_percent_429_and_5xx_on_GETs_give_results_identical_to_a_clean_run()
+    {
+        await using var sandbox = await StartAsync();
+        using var client = Clients.For(sandbox, configure: o => o.MaxRetries = 5);
+
+        var clean = await ReadEverythingAsync(client);
+        var cleanRequests = sandbox.RequestLog.Count;
+        Assert.Equal(0, sandbox.FaultCounters.Total);
+
+        sandbox.ClearRequestLog();
+        // Retry-After: 0 keeps the run fast; the wait itself is covered by the POST test below.
+        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, RateLimitRate = 0.10, ServerErrorRate = 0.10, RetryAfterSeconds = 0 });
+        var watch = Stopwatch.StartNew();
+        var faulty = await ReadEverythingAsync(client);
+        watch.Stop();
+
+        Report("20% 429/5xx on GETs", sandbox, cleanRequests, watch.Elapsed);
+        Assert.Equal(clean.Invoices, faulty.Invoices);
+        Assert.Equal(clean.Rows, faulty.Rows);
+        Assert.Equal(clean.Lines, faulty.Lines);
+        Assert.Equal(sandbox.Data.InvoicesFor(sandbox.DefaultProviderId).Select(i => i.Id), faulty.Invoices);
+        output.WriteLine($"  results identical: {faulty.Invoices.Count} invoices, {faulty.Rows.Count} invoice rows, {faulty.Lines.Count} line-item rows");
+        Assert.InRange(sandbox.FaultCounters.RateLimited, 1, int.MaxValue);
+        Assert.InRange(sandbox.FaultCounters.ServerErrors, 1, int.MaxValue);
+        Assert.Equal(sandbox.RequestLog.Count, cleanRequests + sandbox.FaultCounters.Total);
+    }
+
+    [Fact]
+    public async Task Dropped_connections_and_truncated_bodies_on_GETs_are_retried()
+    {
+        await using var sandbox = await StartAsync(invoices: 600);
+        using var client = Clients.For(sandbox, configure: o => o.MaxRetries = 5);
+
+        var clean = await ReadEverythingAsync(client);
+        var cleanRequests = sandbox.RequestLog.Count;
+
+        sandbox.ClearRequestLog();
+        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, DropConnectionRate = 0.10, TruncatedBodyRate = 0.10 });
+        var watch = Stopwatch.StartNew();
+        var faulty = await ReadEverythingAsync(client);
+        watch.Stop();
+
+        Report("10% dropped connections + 10% truncated bodies on GETs", sandbox, cleanRequests, watch.Elapsed);
+        Assert.Equal(clean.Invoices, faulty.Invoices);
+        Assert.Equal(clean.Rows, faulty.Rows);
+        Assert.Equal(clean.Lines, faulty.Lines);
+        Assert.InRange(sandbox.FaultCounters.DroppedConnections, 1, int.MaxValue);
+        Assert.InRange(sandbox.FaultCounters.TruncatedBodies, 1, int.MaxValue);
+    }
+
+    [Fact]
+    public async Task A_POST_answered_5xx_fails_once_and_creates_no_job()
+    {
+        await using var sandbox = await StartAsync(invoices: 300);
+        using var client = Clients.For(sandbox);
+        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, ServerErrorRate = 1, IncludePost = true });
+
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() =>
+            client.Reports.StartInvoicesExportAsync(new InvoicesReportExportRequest { Columns = [InvoicesReportColumn.Id] }));
+        sandbox.SetFaults(new SandboxFaultOptions());
+
+        Assert.InRange(error.StatusCode, 500, 599);
+        Assert.Equal("Reports_ExportInvoices", error.Operation);
+        var posts = sandbox.RequestLog.Where(e => e.Method == "POST").ToList();
+        Assert.Single(posts);
+        Assert.Equal(error.StatusCode, posts[0].StatusCode);
+        Assert.Empty(sandbox.Jobs);
+        output.WriteLine($"POST answered {error.StatusCode}: {posts.Count} POST sent, {sandbox.Jobs.Count} jobs created; message: {error.Message}");
+    }
+
+    [Fact]
+    public async Task A_POST_answered_429_is_retried_after_Retry_After_and_creates_exactly_one_job()
+    {
+        await using var sandbox = await StartAsync(invoices: 300);
+        // The first POST gets a 429 (Retry-After: 1); the handler turns faults off once it has seen it.
+        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, RateLimitRate = 1, RetryAfterSeconds = 1, IncludePost = true });
+        using var transport = new FaultsOffAfter429(sandbox);
+        using var client = Clients.For(sandbox, transport: transport);
+
+        var job = await client.Reports.StartInvoicesExportAsync(new InvoicesReportExportRequest { Columns = [InvoicesReportColumn.Id], Format = ReportFormat.Json });
+        var rows = await job.ReadRowsAsync<InvoicesReportRow>().ToListAsync();
+
+        var posts = sandbox.RequestLog.Where(e => e.Method == "POST").ToList();
+        Assert.Equal([429, 200], posts.Select(p => p.StatusCode));
+        Assert.True(posts[1].At - posts[0].At >= TimeSpan.FromSeconds(0.9), $"retried after {(posts[1].At - posts[0].At).TotalMilliseconds} ms, before Retry-After");
+        var created = Assert.Single(sandbox.Jobs);
+        Assert.Equal(job.Id, created.Id);
+        Assert.Equal(sandbox.Data.ReportInvoices(sandbox.DefaultProviderId).Select(i => i.Id), rows.Select(r => r.Id!.Value));
+        output.WriteLine($"POST answered 429 then 200 after {(posts[1].At - posts[0].At).TotalSeconds:0.00} s: {posts.Count} POSTs, {sandbox.Jobs.Count} job created ({created.TotalItems} rows)");
+    }
+
+    private sealed class FaultsOffAfter429(TeamUpSandbox sandbox) : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false })
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) sandbox.SetFaults(new SandboxFaultOptions());
+            return response;
+        }
+    }
+}
