@@ -26,12 +26,26 @@ public static class Tool
 {
     public static string[] Connect(TeamUpSandbox sandbox) => ["--base-url", sandbox.BaseUrl.ToString(), "--token", sandbox.Token];
 
+    /// <summary>
+    /// The client options of in-process runs: the command line's, with retry and poll waits in milliseconds, so that
+    /// tests that make the client retry do not sleep for seconds (the sandbox's 429s say <c>Retry-After: 0</c> in them).
+    /// </summary>
+    internal static readonly CliHost FastRetries = CliHost.Plain with
+    {
+        ConfigureClient = options =>
+        {
+            options.RetryDelay = TimeSpan.FromMilliseconds(5);
+            options.MaxRetryDelay = TimeSpan.FromMilliseconds(50);
+            options.ExportPollInterval = TimeSpan.FromMilliseconds(50);
+        },
+    };
+
     /// <summary>Runs the tool in-process.</summary>
     public static async Task<CliResult> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await Program.RunAsync(args, stdout, stderr);
+        var code = await Program.RunAsync(args, stdout, stderr, FastRetries);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 

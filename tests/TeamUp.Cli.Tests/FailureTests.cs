@@ -24,6 +24,8 @@ public sealed class FailureTests
         Assert.Contains("503 Service Unavailable", result.Stderr);
         Assert.Contains("Invoices_List", result.Stderr);
         Tool.AssertNoSecrets(sandbox, result);
+        // A GET answered 5xx is retried by the client (MaxRetries = 3) before the CLI gives up.
+        Assert.Equal(4, sandbox.RequestLog.Count(r => r.Method == "GET" && r.StatusCode == 503));
     }
 
     [Fact]
@@ -39,6 +41,9 @@ public sealed class FailureTests
         Assert.Contains("503 Service Unavailable", result.Stderr);
         Assert.Equal("previous", File.ReadAllText(output));
         Assert.Single(Directory.GetFiles(dir));
+        // The export POST is not retried after a 5xx: TeamUp may have created the job.
+        Assert.Single(sandbox.RequestLog, r => r.Method == "POST");
+        Assert.Empty(sandbox.Jobs);
     }
 
     [Fact]
@@ -59,6 +64,17 @@ public sealed class FailureTests
         var result = await Tool.RunAsync("invoices", "get", "1", "--base-url", "http://127.0.0.1:9/api/v2/", "--token", "t0ken_never_shown_123");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Invoices_Retrieve", result.Stderr);
+        Assert.Contains("no response", result.Stderr);
+        Assert.DoesNotContain("t0ken_never_shown_123", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Plain_http_base_url_off_loopback_is_a_usage_error()
+    {
+        // The client sends credentials over http:// only to a loopback address; the CLI says so before connecting.
+        var result = await Tool.RunAsync("invoices", "list", "--base-url", "http://teamup.invalid/api/v2/", "--token", "t0ken_never_shown_123");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("https://", result.Stderr);
         Assert.DoesNotContain("t0ken_never_shown_123", result.Stderr);
     }
 }

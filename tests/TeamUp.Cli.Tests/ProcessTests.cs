@@ -85,15 +85,20 @@ public sealed class ProcessTests(SandboxFixture fixture) : IClassFixture<Sandbox
     [Fact]
     public async Task A_503_exits_1_as_a_process()
     {
+        // The export POST: answered 503, it is not retried (TeamUp may have acted on it), so this fails at once.
         await using var faulty = await TeamUpSandbox.StartAsync(new TeamUpSandboxOptions
         {
             Invoices = 20, Customers = 4,
-            Faults = new SandboxFaultOptions { ServerErrorRate = 1, ServerErrorStatusCodes = [503] },
+            Faults = new SandboxFaultOptions { ServerErrorRate = 1, ServerErrorStatusCodes = [503], IncludePost = true },
         });
-        var result = await Tool.RunProcessAsync(Tool.TempDirectory(), ["reports", "data", "invoices", "--columns", "id", .. Tool.Connect(faulty)]);
+        var dir = Tool.TempDirectory();
+        var result = await Tool.RunProcessAsync(dir, ["reports", "export", "invoices", "--columns", "id", "--output", "out.csv", .. Tool.Connect(faulty)]);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("503 Service Unavailable", result.Stderr);
-        Assert.Contains("Reports_GetInvoicesData", result.Stderr);
+        Assert.Contains("Reports_ExportInvoices", result.Stderr);
+        Assert.Empty(Directory.GetFiles(dir));
+        Assert.Single(faulty.RequestLog, r => r.Method == "POST");
+        Assert.Empty(faulty.Jobs);
         Tool.AssertNoSecrets(faulty, result);
     }
 }

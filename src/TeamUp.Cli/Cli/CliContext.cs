@@ -11,6 +11,9 @@ public static class ExitCodes
 /// <summary>Where the tool runs: a real console (progress bars when stderr is a terminal) or plain writers.</summary>
 internal sealed record CliHost(bool StderrIsTerminal)
 {
+    /// <summary>Adjusts the client options of every run after the command line has set them (tests shorten retry waits).</summary>
+    public Action<TeamUp.Generated.TeamUpClientOptions>? ConfigureClient { get; init; }
+
     public static CliHost Console => new(!System.Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb");
     public static CliHost Plain => new(false);
 }

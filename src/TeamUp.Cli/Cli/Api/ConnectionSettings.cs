@@ -6,4 +6,8 @@ internal sealed record ConnectionSettings(
     string? Token,
     string AuthScheme,
     int? ProviderId,
-    string? RequestMode);
+    string? RequestMode)
+{
+    /// <summary>How long to wait for an export job (<c>reports export --timeout</c>); the client's default otherwise.</summary>
+    public TimeSpan? ExportTimeout { get; init; }
+}

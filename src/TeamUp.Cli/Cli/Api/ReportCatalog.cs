@@ -7,29 +7,28 @@ using TeamUp.Generated;
 namespace TeamUp.Cli.Api;
 
 /// <summary>
-/// The four reports (invoices / invoice-line-items, plain / grouped) and how CLI <c>--filter key=value</c> pairs map
-/// onto them: the valid keys are read from the generated client itself (the data method's query parameters, the
-/// export request's JSON properties), so a filter added to the spec is a valid CLI filter after the next build.
+/// The four reports (invoices / invoice-line-items, plain / grouped) on <see cref="TeamUpClient"/>: the client's
+/// report query (rows, page by page) and export request (an <see cref="ExportJob"/>), and how CLI
+/// <c>--filter key=value</c> pairs map onto them. The valid keys are the filters of the query and the JSON properties
+/// of the export request, so a filter the client gains is a valid CLI filter after the next build (a test checks
+/// them against the generated operations' parameters).
 /// </summary>
-internal sealed class ReportCatalog
+internal abstract class ReportCatalog
 {
-    private static readonly HashSet<string> NotFilters = ["columns", "format", "limit", "offset", "page", "page_size", "sort", "cancellation_token"];
+    private static readonly HashSet<string> NotFilters = ["columns", "format", "limit", "offset", "page", "page_size", "sort", "max_concurrency"];
 
-    private ReportCatalog(string name, bool grouped, string operationSuffix, string path)
+    private protected ReportCatalog(string name, bool grouped, string operationSuffix, string path, Type queryType, Type exportRequestType)
     {
         Name = name;
         Grouped = grouped;
-        DataMethod = typeof(ReportsClient).GetMethod($"Get{operationSuffix}DataAsync")!;
-        ExportMethod = typeof(ReportsClient).GetMethod($"Export{operationSuffix}Async")!;
-        ExportRequestType = ExportMethod.GetParameters().Single(p => p.Name == "body").ParameterType;
         DataOperation = $"Reports_Get{operationSuffix}Data";
-        ExportOperation = $"Reports_Export{operationSuffix}";
         DataPath = path + "/data";
-        DataFilters = DataMethod.GetParameters()
-            .Select(p => (Key: SnakeCase(p.Name!), p.ParameterType))
+        DataFilters = queryType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => (Key: SnakeCase(p.Name), Property: p))
             .Where(p => !NotFilters.Contains(p.Key))
-            .ToDictionary(p => p.Key, p => p.ParameterType, StringComparer.Ordinal);
-        ExportFilters = ExportRequestType.GetProperties()
+            .ToDictionary(p => p.Key, p => p.Property, StringComparer.Ordinal);
+        ExportFilters = exportRequestType.GetProperties()
             .Select(p => (Key: p.GetCustomAttribute<JsonPropertyAttribute>()?.PropertyName, Property: p))
             .Where(p => p.Key is not null && !NotFilters.Contains(p.Key))
             .ToDictionary(p => p.Key!, p => p.Property, StringComparer.Ordinal);
@@ -39,25 +38,86 @@ internal sealed class ReportCatalog
 
     public string Name { get; }
     public bool Grouped { get; }
-    public MethodInfo DataMethod { get; }
-    public MethodInfo ExportMethod { get; }
-    public Type ExportRequestType { get; }
     public string DataOperation { get; }
-    public string ExportOperation { get; }
     public string DataPath { get; }
-    public IReadOnlyDictionary<string, Type> DataFilters { get; }
+    public IReadOnlyDictionary<string, PropertyInfo> DataFilters { get; }
     public IReadOnlyDictionary<string, PropertyInfo> ExportFilters { get; }
+
+    public string Title => Grouped ? $"{Name} (grouped)" : Name;
 
     public static ReportCatalog For(string name, bool grouped) => (name, grouped) switch
     {
-        ("invoices", false) => new(name, grouped, "Invoices", "reports/invoices"),
-        ("invoices", true) => new(name, grouped, "InvoicesGrouped", "reports/invoices.grouped"),
-        ("invoice-line-items", false) => new(name, grouped, "InvoiceLineItems", "reports/invoice_line_items"),
-        ("invoice-line-items", true) => new(name, grouped, "InvoiceLineItemsGrouped", "reports/invoice_line_items.grouped"),
+        ("invoices", false) => new Report<InvoicesReportQuery, InvoicesReportRow, InvoicesReportExportRequest>(
+            name, grouped, "Invoices", "reports/invoices", (r, q, ct) => r.GetInvoicesRowsAsync(q, ct), (r, e, ct) => r.StartInvoicesExportAsync(e, ct)),
+        ("invoices", true) => new Report<InvoicesGroupedReportQuery, InvoicesGroupedReportRow, InvoicesGroupedReportExportRequest>(
+            name, grouped, "InvoicesGrouped", "reports/invoices.grouped", (r, q, ct) => r.GetInvoicesGroupedRowsAsync(q, ct), (r, e, ct) => r.StartInvoicesGroupedExportAsync(e, ct)),
+        ("invoice-line-items", false) => new Report<InvoiceLineItemsReportQuery, InvoiceLineItemsReportRow, InvoiceLineItemsReportExportRequest>(
+            name, grouped, "InvoiceLineItems", "reports/invoice_line_items", (r, q, ct) => r.GetInvoiceLineItemsRowsAsync(q, ct), (r, e, ct) => r.StartInvoiceLineItemsExportAsync(e, ct)),
+        ("invoice-line-items", true) => new Report<InvoiceLineItemsGroupedReportQuery, InvoiceLineItemsGroupedReportRow, InvoiceLineItemsGroupedReportExportRequest>(
+            name, grouped, "InvoiceLineItemsGrouped", "reports/invoice_line_items.grouped", (r, q, ct) => r.GetInvoiceLineItemsGroupedRowsAsync(q, ct), (r, e, ct) => r.StartInvoiceLineItemsGroupedExportAsync(e, ct)),
         _ => throw new UsageException($"Unknown report '{name}'; expected one of: {string.Join(", ", Names)}."),
     };
 
-    public string Title => Grouped ? $"{Name} (grouped)" : Name;
+    /// <summary>The client's query for these columns, filters and order; a bad key or value is a <see cref="UsageException"/>.</summary>
+    public abstract ReportQuery CreateQuery(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, int pageSize);
+
+    /// <summary>Every row of the report, page by page, as the client's typed rows.</summary>
+    public abstract IAsyncEnumerable<object> ReadRowsAsync(IReportsClient reports, ReportQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The client's export request for these columns, filters, order and format; a bad key or value is a <see cref="UsageException"/>.</summary>
+    public abstract object CreateExportRequest(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, ReportFormat format);
+
+    /// <summary>Starts the export (one POST) and returns its job.</summary>
+    public abstract Task<ExportJob> StartExportAsync(IReportsClient reports, object request, CancellationToken cancellationToken);
+
+    private sealed class Report<TQuery, TRow, TExport>(
+        string name, bool grouped, string operationSuffix, string path,
+        Func<IReportsClient, TQuery, CancellationToken, IAsyncEnumerable<TRow>> rows,
+        Func<IReportsClient, TExport, CancellationToken, Task<ExportJob>> start)
+        : ReportCatalog(name, grouped, operationSuffix, path, typeof(TQuery), typeof(TExport))
+        where TQuery : ReportQuery, new()
+        where TRow : class
+        where TExport : class, new()
+    {
+        public override ReportQuery CreateQuery(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, int pageSize)
+        {
+            var query = new TQuery { PageSize = pageSize, Sort = sort.Count > 0 ? sort : null };
+            Fill(query, columns, ParseFilters(filters, DataFilters.Keys, Title), DataFilters);
+            return query;
+        }
+
+        public override async IAsyncEnumerable<object> ReadRowsAsync(IReportsClient reports, ReportQuery query,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var row in rows(reports, (TQuery)query, cancellationToken))
+            {
+                yield return row;
+            }
+        }
+
+        public override object CreateExportRequest(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, ReportFormat format)
+        {
+            var request = new TExport();
+            Fill(request, columns, ParseFilters(filters, ExportFilters.Keys, Title), ExportFilters);
+            if (sort.Count > 0) typeof(TExport).GetProperty("Sort")!.SetValue(request, sort.ToArray());
+            typeof(TExport).GetProperty("Format")!.SetValue(request, format);
+            return request;
+        }
+
+        public override Task<ExportJob> StartExportAsync(IReportsClient reports, object request, CancellationToken cancellationToken) =>
+            start(reports, (TExport)request, cancellationToken);
+
+        private static void Fill(object target, IReadOnlyList<string> columns, List<(string Key, string Value)> pairs, IReadOnlyDictionary<string, PropertyInfo> filters)
+        {
+            foreach (var (key, value) in pairs)
+            {
+                var property = filters[key];
+                property.SetValue(target, Convert(key, value, property.PropertyType));
+            }
+            var columnsProperty = target.GetType().GetProperty("Columns")!;
+            columnsProperty.SetValue(target, Convert("columns", string.Join(',', columns), columnsProperty.PropertyType));
+        }
+    }
 
     /// <summary>Splits <c>key=value</c> pairs and checks every key against <paramref name="valid"/>.</summary>
     public static List<(string Key, string Value)> ParseFilters(IEnumerable<string> filters, IEnumerable<string> valid, string reportTitle)
@@ -81,7 +141,7 @@ internal sealed class ReportCatalog
         return result;
     }
 
-    /// <summary>Converts a CLI string to the generated client's type (numbers, booleans, dates, extensible enums, lists).</summary>
+    /// <summary>Converts a CLI string to the client's type (numbers, booleans, dates, extensible enums, lists).</summary>
     public static object Convert(string key, string value, Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
@@ -123,32 +183,6 @@ internal sealed class ReportCatalog
         type == typeof(DateOnly) ? "a date like 2025-01-31" :
         type == typeof(DateTimeOffset) ? "a date-time like 2025-01-31T00:00:00Z" : type.Name;
 
-    /// <summary>Calls a generated method by parameter name; missing parameters get their defaults.</summary>
-    public static async Task<object> InvokeAsync(object client, MethodInfo method, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken)
-    {
-        var parameters = method.GetParameters();
-        var values = new object?[parameters.Length];
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var p = parameters[i];
-            values[i] = p.ParameterType == typeof(CancellationToken) ? cancellationToken
-                : arguments.TryGetValue(SnakeCase(p.Name!), out var v) ? v
-                : p.HasDefaultValue ? p.DefaultValue : null;
-        }
-        Task task;
-        try
-        {
-            task = (Task)method.Invoke(client, values)!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            throw;
-        }
-        await task;
-        return task.GetType().GetProperty("Result")!.GetValue(task)!;
-    }
-
     public static string SnakeCase(string name)
     {
         var sb = new StringBuilder(name.Length + 8);
@@ -166,8 +200,4 @@ internal sealed class ReportCatalog
         }
         return sb.ToString();
     }
-
-    /// <summary>The element type of a method parameter or property typed as a list of T.</summary>
-    public static Type ElementType(Type listType) =>
-        (Nullable.GetUnderlyingType(listType) ?? listType).GetGenericArguments()[0];
 }

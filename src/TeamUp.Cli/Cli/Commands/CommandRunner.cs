@@ -19,9 +19,10 @@ internal static class CommandRunner
         }
         catch (TeamUpApiException e)
         {
-            cli.Log(e.Message.Contains(" failed: ", StringComparison.Ordinal)
+            // The client's messages name the operation and the status ("Invoices_List failed: 503 Service Unavailable. ...").
+            cli.Log(e.Message.Contains(" failed: ", StringComparison.Ordinal) || e.Message.Contains(" refused: ", StringComparison.Ordinal)
                 ? e.Message
-                : $"{e.Operation ?? "TeamUp request"} failed: {e.StatusCode} {ApiSession.ReasonPhrase(e.StatusCode)}. {e.Message}");
+                : $"{e.Operation ?? "TeamUp request"} failed: {e.Message}");
             return ExitCodes.ApiFailure;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -37,9 +38,9 @@ internal static class CommandRunner
     }
 
     /// <summary>Opens a session (maybe starting the sandbox) and runs <paramref name="body"/> in it.</summary>
-    public static async Task<int> WithSessionAsync(CliContext cli, ConnectionSettings settings, Func<ApiSession, Task<int>> body, CancellationToken cancellationToken)
+    public static async Task<int> WithSessionAsync(CliContext cli, ConnectionSettings settings, Func<CliSession, Task<int>> body, CancellationToken cancellationToken)
     {
-        await using var session = await ApiSession.OpenAsync(settings, cli, cancellationToken);
+        await using var session = await CliSession.OpenAsync(settings, cli, cancellationToken);
         return await body(session);
     }
 

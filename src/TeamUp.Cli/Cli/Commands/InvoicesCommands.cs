@@ -38,7 +38,7 @@ internal static class InvoicesCommands
             var fieldList = CommandRunner.SplitList(parse.GetValue(fields));
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
-                var invoice = await session.Invoices.RetrieveAsync(parse.GetValue(id), expands.Length > 0 ? expands : null,
+                var invoice = await session.Client.Invoices.RetrieveAsync(parse.GetValue(id), expands.Length > 0 ? expands : null,
                     fieldList.Length > 0 ? fieldList : null, cancellationToken: ct);
                 await cli.Out.WriteLineAsync(TeamUpJson.Serialize(invoice, indented: true));
                 return ExitCodes.Ok;
@@ -70,23 +70,21 @@ internal static class InvoicesCommands
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
                 var written = 0;
-                for (var page = 1; limit is null || written < limit; page++)
+                var options = new InvoiceListOptions
                 {
-                    var list = await session.Invoices.ListAsync(
-                        expand: expands.Length > 0 ? expands : null,
-                        fields: fieldList.Length > 0 ? fieldList : null,
-                        page: page,
-                        pageSize: size,
-                        sort: sortValue is null ? null : [new InvoiceListSort(sortValue)],
-                        status: statuses.Length > 0 ? statuses : null,
-                        cancellationToken: ct);
-                    foreach (var invoice in list.Results)
+                    Expand = expands.Length > 0 ? expands : null,
+                    Fields = fieldList.Length > 0 ? fieldList : null,
+                    PageSize = size,
+                    Sort = sortValue is null ? null : [new InvoiceListSort(sortValue)],
+                    Status = statuses.Length > 0 ? statuses : null,
+                };
+                if (limit is not 0)
+                {
+                    await foreach (var invoice in session.Client.Invoices.ListAllAsync(options, ct))
                     {
-                        if (limit is not null && written >= limit) break;
                         await cli.Out.WriteLineAsync(TeamUpJson.Serialize(invoice));
-                        written++;
+                        if (++written == limit) break;
                     }
-                    if (list.Next is null || list.Results.Count == 0) break;
                 }
                 await cli.Out.FlushAsync(ct);
                 return ExitCodes.Ok;

@@ -16,7 +16,7 @@ internal static class JobsCommands
             var settings = global.Resolve(parse);
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
-                var job = await session.Jobs.RetrieveAsync(parse.GetValue(id), ct);
+                var job = await session.Client.Jobs.RetrieveAsync(parse.GetValue(id), ct);
                 await cli.Out.WriteLineAsync(TeamUpJson.Serialize(job, indented: true));
                 return ExitCodes.Ok;
             }, ct);

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.CommandLine;
 using System.Globalization;
 using TeamUp.Cli.Api;
@@ -53,70 +52,68 @@ internal static class ReportsCommands
             var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
             var columnKeys = CommandRunner.SplitList(parse.GetValue(columns));
             if (columnKeys.Length == 0) throw new UsageException("--columns needs at least one column key.");
-            var pairs = ReportCatalog.ParseFilters(parse.GetValue(filters) ?? [], catalog.DataFilters.Keys, catalog.Title);
+            var filterArgs = parse.GetValue(filters) ?? [];
             var sortKeys = CommandRunner.SplitList(parse.GetValue(sort));
             var limit = parse.GetValue(max);
             var size = parse.GetValue(pageSize);
             if (size is < 1 or > 100) throw new UsageException("--page-size must be between 1 and 100.");
             if (limit is < 0) throw new UsageException("--max must not be negative.");
-
-            var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var (key, value) in pairs)
-            {
-                arguments[key] = ReportCatalog.Convert(key, value, catalog.DataFilters[key]);
-            }
-            var columnsType = catalog.DataMethod.GetParameters().Single(p => p.Name == "columns").ParameterType;
-            arguments["columns"] = ReportCatalog.Convert("columns", string.Join(',', columnKeys), columnsType);
-            if (sortKeys.Length > 0) arguments["sort"] = sortKeys;
+            // Built (and so checked) for both formats before anything connects: a bad key or value is a usage error.
+            var query = catalog.CreateQuery(columnKeys, filterArgs, sortKeys, size);
+            var csv = parse.GetValue(format) == "csv";
 
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
-                var written = 0;
-                for (var page = 1; limit is null || written < limit; page++)
+                if (limit is not 0)
                 {
-                    var take = limit is null ? size : Math.Min(size, limit.Value - written);
-                    int count;
-                    int total;
-                    if (parse.GetValue(format) == "csv")
+                    if (csv)
                     {
-                        var query = new List<KeyValuePair<string, string>> { new("columns", string.Join(',', columnKeys)) };
-                        query.AddRange(pairs.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
-                        if (sortKeys.Length > 0) query.Add(new("sort", string.Join(',', sortKeys)));
-                        query.Add(new("format", "csv"));
-                        query.Add(new("page", page.ToString(CultureInfo.InvariantCulture)));
-                        query.Add(new("page_size", size.ToString(CultureInfo.InvariantCulture)));
-                        var (body, totalHeader) = await session.GetTextAsync(catalog.DataOperation, catalog.DataPath, query, ct);
-                        var lines = SplitCsvRecords(body);
-                        if (lines.Count == 0) break;
-                        if (page == 1) await cli.Out.WriteLineAsync(lines[0]);
-                        var rows = lines.Skip(1).Take(take).ToList();
-                        foreach (var line in rows) await cli.Out.WriteLineAsync(line);
-                        count = lines.Count - 1;
-                        written += rows.Count;
-                        total = totalHeader ?? int.MaxValue;
+                        var pairs = ReportCatalog.ParseFilters(filterArgs, catalog.DataFilters.Keys, catalog.Title);
+                        await WriteCsvAsync(cli, session, catalog, columnKeys, pairs, sortKeys, size, limit, ct);
                     }
                     else
                     {
-                        arguments["page"] = page;
-                        arguments["page_size"] = size;
-                        arguments["format"] = ReportFormat.Json;
-                        var result = await ReportCatalog.InvokeAsync(session.Reports, catalog.DataMethod, arguments, ct);
-                        var rows = ((IEnumerable)result.GetType().GetProperty("Rows")!.GetValue(result)!).Cast<object>().ToList();
-                        total = (int)result.GetType().GetProperty("Total")!.GetValue(result)!;
-                        foreach (var row in rows.Take(take))
+                        var written = 0;
+                        await foreach (var row in catalog.ReadRowsAsync(session.Client.Reports, query, ct))
                         {
                             await cli.Out.WriteLineAsync(TeamUpJson.Serialize(row));
-                            written++;
+                            if (++written == limit) break;
                         }
-                        count = rows.Count;
                     }
-                    if (count < size || (long)page * size >= total) break;
                 }
                 await cli.Out.FlushAsync(ct);
                 return ExitCodes.Ok;
             }, ct);
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// Report rows as the server's own CSV, page by page, with one header line. The client reads report data as JSON
+    /// only, so the pages are requested here, through the client's API HttpClient (<see cref="CliSession.GetTextAsync"/>).
+    /// </summary>
+    private static async Task WriteCsvAsync(CliContext cli, CliSession session, ReportCatalog catalog, string[] columnKeys,
+        List<(string Key, string Value)> pairs, string[] sortKeys, int size, int? limit, CancellationToken ct)
+    {
+        var written = 0;
+        for (var page = 1; limit is null || written < limit; page++)
+        {
+            var take = limit is null ? size : Math.Min(size, limit.Value - written);
+            var query = new List<KeyValuePair<string, string>> { new("columns", string.Join(',', columnKeys)) };
+            query.AddRange(pairs.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
+            if (sortKeys.Length > 0) query.Add(new("sort", string.Join(',', sortKeys)));
+            query.Add(new("format", "csv"));
+            query.Add(new("page", page.ToString(CultureInfo.InvariantCulture)));
+            query.Add(new("page_size", size.ToString(CultureInfo.InvariantCulture)));
+            var (body, total) = await session.GetTextAsync(catalog.DataOperation, catalog.DataPath, query, ct);
+            var lines = SplitCsvRecords(body);
+            if (lines.Count == 0) break;
+            if (page == 1) await cli.Out.WriteLineAsync(lines[0]);
+            var rows = lines.Skip(1).Take(take).ToList();
+            foreach (var line in rows) await cli.Out.WriteLineAsync(line);
+            written += rows.Count;
+            if (lines.Count - 1 < size || (long)page * size >= (total ?? int.MaxValue)) break;
+        }
     }
 
     /// <summary>Splits CSV text into records, keeping quoted line breaks inside their record.</summary>
@@ -158,28 +155,19 @@ internal static class ReportsCommands
             var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
             var columnKeys = CommandRunner.SplitList(parse.GetValue(columns));
             if (columnKeys.Length == 0) throw new UsageException("--columns needs at least one column key.");
-            var pairs = ReportCatalog.ParseFilters(parse.GetValue(filters) ?? [], catalog.ExportFilters.Keys, catalog.Title);
             var target = parse.GetValue(output)!;
             if (target.Directory is { Exists: false } dir) throw new UsageException($"--output: the folder '{dir.FullName}' does not exist.");
             if (Directory.Exists(target.FullName)) throw new UsageException($"--output: '{target.FullName}' is a folder.");
-
-            var body = Activator.CreateInstance(catalog.ExportRequestType)!;
-            foreach (var (key, value) in pairs)
-            {
-                var property = catalog.ExportFilters[key];
-                property.SetValue(body, ReportCatalog.Convert(key, value, property.PropertyType));
-            }
-            var columnsProperty = catalog.ExportRequestType.GetProperty("Columns")!;
-            columnsProperty.SetValue(body, ReportCatalog.Convert("columns", string.Join(',', columnKeys), columnsProperty.PropertyType));
-            var sortKeys = CommandRunner.SplitList(parse.GetValue(sort));
-            if (sortKeys.Length > 0) catalog.ExportRequestType.GetProperty("Sort")!.SetValue(body, sortKeys);
+            var seconds = parse.GetValue(timeout);
+            if (seconds < 1) throw new UsageException("--timeout must be at least 1 second.");
             var reportFormat = new ReportFormat(parse.GetValue(format)!);
-            catalog.ExportRequestType.GetProperty("Format")!.SetValue(body, reportFormat);
+            var request = catalog.CreateExportRequest(columnKeys, parse.GetValue(filters) ?? [], CommandRunner.SplitList(parse.GetValue(sort)), reportFormat);
+            settings = settings with { ExportTimeout = TimeSpan.FromSeconds(seconds) };
 
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
                 var exporter = new ExportRunner(cli, session);
-                var outcome = await exporter.RunAsync(catalog, body, reportFormat, target.FullName, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
+                var outcome = await exporter.RunAsync(catalog, request, reportFormat, target.FullName, ct);
                 await cli.Out.WriteLineAsync(
                     $"Exported {outcome.Items.ToString("N0", CultureInfo.InvariantCulture)} {catalog.Title} rows ({reportFormat}, {outcome.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, job {outcome.JobId}) to {target.FullName} in {outcome.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
                 return ExitCodes.Ok;
