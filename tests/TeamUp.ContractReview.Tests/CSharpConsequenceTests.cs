@@ -33,7 +33,7 @@ public class CSharpConsequenceTests
     }
 
     [Fact]
-    public void The_same_spec_is_generated_once_and_then_read_from_the_cache()
+    public void OLD_is_generated_once_and_then_read_from_the_cache()
     {
         var edited = RealSpec.Edited(root => RealSpec.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add($"status_{Guid.NewGuid():N}"));
         var (oldFile, newFile) = (Write("old", edited), Write("new", edited));
@@ -42,7 +42,7 @@ public class CSharpConsequenceTests
         var second = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot);
 
         Assert.Matches(@"C# step: old: NSwag [\d.]+ s, compile", first.Out);
-        Assert.Contains("C# step: old: cached; new: cached", second.Out);
+        Assert.Matches(@"C# step: old: cached; new: NSwag [\d.]+ s", second.Out);
         Assert.Contains("0 removed, 0 changed, 0 added", second.Out);
     }
 

@@ -89,7 +89,12 @@ internal static class PackageCompiler
             .ToList();
     }
 
-    public static void Compile(string generatedCode, IReadOnlyList<string> handWritten, string libraryDirectory, string outputPath)
+    /// <summary>
+    /// Compiles declarations (every signature, so the public API is exact) and writes the
+    /// metadata a public API listing reads. Method bodies are checked later, and only when
+    /// needed (<see cref="CompiledPackage.ThrowIfHandWrittenBodiesFail"/>): binding them is most of the cost.
+    /// </summary>
+    public static CompiledPackage Compile(string generatedCode, IReadOnlyList<string> handWritten, string libraryDirectory, string outputPath)
     {
         var parse = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest)
             .WithPreprocessorSymbols("NET", "NETCOREAPP", "NET10_0", "NET10_0_OR_GREATER", "NET9_0_OR_GREATER", "NET8_0_OR_GREATER", "NET6_0_OR_GREATER", "NETSTANDARD2_0_OR_GREATER");
@@ -104,26 +109,33 @@ internal static class PackageCompiler
             CSharpGeneratorDriver.Create(generators).WithUpdatedParseOptions(parse)
                 .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);
 
-        // Every declaration is checked, but method bodies only where people wrote them: the
-        // generated bodies are NSwag's templates (the library build compiles them), and binding
-        // them all is most of the cost. Hand-written bodies are what a spec change breaks
-        // (Money arithmetic on a `decimal` that became a string, say).
-        var errors = compilation.GetDeclarationDiagnostics()
-            .Concat(compilation.SyntaxTrees.Where(t => t != generated)
-                .SelectMany(t => compilation.GetSemanticModel(t).GetMethodBodyDiagnostics()))
-            .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .Distinct()
-            .ToList();
+        var package = new CompiledPackage(compilation, generated, libraryDirectory);
+        package.ThrowIfErrors(compilation.GetDeclarationDiagnostics());
+        using var output = File.Create(outputPath);
+        var result = compilation.Emit(output, options: new Microsoft.CodeAnalysis.Emit.EmitOptions(metadataOnly: true, includePrivateMembers: true));
+        package.ThrowIfErrors(result.Diagnostics);
+        return package;
+    }
+}
+
+/// <summary>A compiled (declarations only) package, able to check the hand-written method bodies on demand.</summary>
+internal sealed class CompiledPackage(Compilation compilation, SyntaxTree generated, string libraryDirectory)
+{
+    /// <summary>
+    /// Errors in method bodies people wrote (Money arithmetic on a `decimal` that became a
+    /// string, say). The generated bodies are NSwag's templates, which the library build compiles.
+    /// </summary>
+    public void ThrowIfHandWrittenBodiesFail() =>
+        ThrowIfErrors(compilation.SyntaxTrees.Where(t => t != generated)
+            .SelectMany(t => compilation.GetSemanticModel(t).GetMethodBodyDiagnostics()));
+
+    public void ThrowIfErrors(IEnumerable<Diagnostic> diagnostics)
+    {
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Distinct().ToList();
         if (errors.Count > 0)
             throw new PackageDoesNotCompileException(errors
                 .Select(d => d.ToString().Replace(libraryDirectory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal))
                 .Take(10).ToList());
-
-        // Metadata is all a public API listing reads.
-        using var output = File.Create(outputPath);
-        var result = compilation.Emit(output, options: new Microsoft.CodeAnalysis.Emit.EmitOptions(metadataOnly: true, includePrivateMembers: true));
-        if (!result.Success)
-            throw new PackageDoesNotCompileException(result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).Take(10).ToList());
     }
 }
 
