@@ -67,6 +67,38 @@ public class ExportTests
     }
 
     [Fact]
+    public async Task Export_max_poll_interval_caps_the_growing_wait_below_max_retry_delay()
+    {
+        using var api = new FakeTeamUp();
+        api.On(HttpMethod.Get, JobUrl,
+            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(0, 10)),
+            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(2, 10)),
+            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(4, 10)),
+            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(6, 10)),
+            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(10, 10, Storage)));
+        using var client = api.Client(o => o.ExportMaxPollInterval = TimeSpan.FromSeconds(3)); // MaxRetryDelay stays 30 s
+
+        await api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync());
+
+        var polls = api.Requests.Select(r => r.At).ToArray();
+        Assert.Equal(5, polls.Length);
+        var waits = polls.Zip(polls.Skip(1), (a, b) => b - a).ToArray();
+        Assert.InRange(waits[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)); // ExportPollInterval
+        Assert.InRange(waits[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5)); // doubled
+        Assert.InRange(waits[2], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5)); // capped, not 4 s
+        Assert.InRange(waits[3], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5));
+    }
+
+    [Fact]
+    public void Export_max_poll_interval_below_the_first_poll_is_invalid()
+    {
+        var options = new TeamUpClientOptions { ApiKey = "key", ExportPollInterval = TimeSpan.FromSeconds(2), ExportMaxPollInterval = TimeSpan.FromSeconds(1) };
+        Assert.Contains(options.ValidationErrors(), e => e.Contains("ExportMaxPollInterval", StringComparison.Ordinal));
+        options.ExportMaxPollInterval = TimeSpan.FromSeconds(2);
+        Assert.Empty(options.ValidationErrors());
+    }
+
+    [Fact]
     public async Task Retry_after_on_a_poll_slows_the_polling()
     {
         using var api = new FakeTeamUp();

@@ -55,8 +55,14 @@ public sealed class TeamUpClientOptions
     /// <summary>The longest wait between retries, also between export job polls (default 30 s).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The first wait between two polls of an export job; it doubles up to <see cref="MaxRetryDelay"/> (default 1 s).</summary>
+    /// <summary>The first wait between two polls of an export job; it doubles up to <see cref="ExportMaxPollInterval"/> (default 1 s).</summary>
     public TimeSpan ExportPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest wait between two polls of an export job (default <see langword="null"/>: <see cref="MaxRetryDelay"/>).
+    /// Set it lower to see progress, and the finished file, sooner (an interactive tool); a <c>Retry-After</c> still wins.
+    /// </summary>
+    public TimeSpan? ExportMaxPollInterval { get; set; }
 
     /// <summary>How long <c>ExportJob.WaitForCompletionAsync</c> waits for a job before giving up (default 30 minutes).</summary>
     public TimeSpan ExportTimeout { get; set; } = TimeSpan.FromMinutes(30);
@@ -132,6 +138,10 @@ public sealed class TeamUpClientOptions
         if (ExportPollInterval <= TimeSpan.Zero || ExportTimeout <= TimeSpan.Zero)
         {
             problems.Add("ExportPollInterval and ExportTimeout must be positive.");
+        }
+        if (ExportMaxPollInterval is { } maxPoll && maxPoll < ExportPollInterval)
+        {
+            problems.Add("ExportMaxPollInterval must be at least ExportPollInterval.");
         }
         if (ApplicationId is not null && (ApplicationId.Length > 128 || ApplicationId.Any(char.IsControl)))
         {

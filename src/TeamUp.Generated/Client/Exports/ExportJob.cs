@@ -50,7 +50,8 @@ public sealed class ExportJob
 
     /// <summary>
     /// Polls <c>GET /jobs/{id}</c> until <c>result_url</c> is set: the wait starts at
-    /// <see cref="TeamUpClientOptions.ExportPollInterval"/> and doubles up to <see cref="TeamUpClientOptions.MaxRetryDelay"/>,
+    /// <see cref="TeamUpClientOptions.ExportPollInterval"/> and doubles up to <see cref="TeamUpClientOptions.ExportMaxPollInterval"/>
+    /// (by default <see cref="TeamUpClientOptions.MaxRetryDelay"/>),
     /// never shorter than a <c>Retry-After</c> the server sent; after <see cref="TeamUpClientOptions.ExportTimeout"/> it
     /// gives up with a <see cref="TeamUpApiException"/> (status 0). The job goes on on TeamUp's side; wait again later.
     /// </summary>
@@ -62,6 +63,7 @@ public sealed class ExportJob
         var time = options.TimeProvider;
         var deadline = time.GetUtcNow() + options.ExportTimeout;
         var backoff = options.ExportPollInterval;
+        var longest = options.ExportMaxPollInterval ?? options.MaxRetryDelay;
         while (true)
         {
             TimeSpan? retryAfter;
@@ -83,7 +85,7 @@ public sealed class ExportJob
                 retryAfter = limited.RetryAfter ?? backoff;
             }
             var wait = retryAfter is { } asked && asked > backoff ? asked : backoff;
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.MaxRetryDelay.Ticks));
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, longest.Ticks));
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
