@@ -37,6 +37,7 @@ public static class Tool
             options.RetryDelay = TimeSpan.FromMilliseconds(5);
             options.MaxRetryDelay = TimeSpan.FromMilliseconds(50);
             options.ExportPollInterval = TimeSpan.FromMilliseconds(50);
+            options.ExportMaxPollInterval = TimeSpan.FromMilliseconds(100);
         },
     };
 

@@ -26,8 +26,11 @@ internal sealed class CliSession : IAsyncDisposable
 
     public TeamUpClient Client { get; }
 
-    /// <summary>How long the first wait between two polls of an export job is (it doubles from there, see the client's README).</summary>
+    /// <summary>The first wait between two polls of an export job; it doubles up to <see cref="ExportMaxPollInterval"/>.</summary>
     internal static readonly TimeSpan ExportPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>At least one progress update a second, and the file fetched within a second of the job finishing.</summary>
+    internal static readonly TimeSpan ExportMaxPollInterval = TimeSpan.FromSeconds(1);
 
     public static async Task<CliSession> OpenAsync(ConnectionSettings settings, CliContext cli, CancellationToken cancellationToken)
     {
@@ -89,6 +92,7 @@ internal sealed class CliSession : IAsyncDisposable
         options.RequestMode = string.IsNullOrEmpty(settings.RequestMode) ? (RequestMode?)null : new RequestMode(settings.RequestMode);
         options.ApplicationId = $"teamup-cli/{typeof(CliSession).Assembly.GetName().Version?.ToString(3) ?? "0"}";
         options.ExportPollInterval = ExportPollInterval;
+        options.ExportMaxPollInterval = ExportMaxPollInterval;
         if (settings.ExportTimeout is { } exportTimeout)
         {
             options.ExportTimeout = exportTimeout;
