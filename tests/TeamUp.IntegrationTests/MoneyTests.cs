@@ -1,0 +1,66 @@
+namespace TeamUp.IntegrationTests;
+
+/// <summary>Money as the SDK reads it from both providers (GBP before, EUR after): exact decimals, the display string, sums.</summary>
+[Collection(SharedSandboxCollection.Name)]
+public sealed class MoneyTests(SharedSandbox shared)
+{
+    private readonly TeamUpSandbox _sandbox = shared.Sandbox;
+    private readonly SandboxDataset _data = shared.Data;
+
+    private async Task<List<Invoice>> AllAsync(int providerId)
+    {
+        using var client = Clients.For(_sandbox, providerId);
+        return await client.Invoices.ListAllAsync(new InvoiceListOptions { PageSize = 100, Expand = [InvoiceExpand.LineItems, InvoiceExpand.Discounts] }).ToListAsync();
+    }
+
+    [Theory]
+    [InlineData(0, "gbp", "£", "before")]
+    [InlineData(1, "eur", "€", "after")]
+    public async Task Format_reproduces_the_sandboxs_string_for_every_amount(int providerIndex, string iso, string symbol, string position)
+    {
+        var providerId = _sandbox.ProviderIds[providerIndex];
+        var currency = _data.Provider(providerId).Currency;
+        Assert.Equal((iso, symbol, position), (currency.IsoCode, currency.Symbol, currency.SymbolPosition));
+
+        var invoices = await AllAsync(providerId);
+
+        var amounts = invoices.SelectMany(i => new[] { i.TotalAmountDue }
+            .Concat(i.LineItems!.SelectMany(l => new[] { l.Price, l.TotalAmountDue }))
+            .Concat(i.Discounts!.Select(d => d.Amount))).ToList();
+        Assert.All(amounts, m =>
+        {
+            Assert.Equal(m.String, m.Format());
+            Assert.Equal(currency.Format(m.Decimal), m.String);
+            Assert.Equal(iso, m.IsoCurrencyCode);
+            Assert.Equal(position, m.CurrencySymbolPosition.ToString());
+        });
+        // Credit notes, whole amounts and thousands all occur, so each formatting branch was exercised.
+        Assert.Contains(amounts, m => m.Decimal < 0);
+        Assert.Contains(amounts, m => m.Decimal == decimal.Truncate(m.Decimal) && m.Decimal != 0);
+        Assert.Contains(amounts, m => m.Decimal != decimal.Truncate(m.Decimal));
+        Assert.Equal(_data.InvoicesFor(providerId).Select(i => currency.Format(i.TotalAmountDue)), invoices.Select(i => i.TotalAmountDue.String));
+    }
+
+    [Fact]
+    public async Task Sum_over_a_providers_invoices_is_the_datasets_exact_sum_and_currencies_never_mix()
+    {
+        var gbp = await AllAsync(shared.Provider1);
+        var eur = await AllAsync(shared.Provider2);
+
+        var gbpTotal = gbp.Sum(i => i.TotalAmountDue);
+        var eurTotal = eur.Select(i => i.TotalAmountDue).Sum();
+
+        Assert.Equal(_data.InvoicesFor(shared.Provider1).Sum(i => i.TotalAmountDue), gbpTotal.Decimal);
+        Assert.Equal(_data.InvoicesFor(shared.Provider2).Sum(i => i.TotalAmountDue), eurTotal.Decimal);
+        Assert.Equal("gbp", gbpTotal.IsoCurrencyCode);
+        Assert.Equal("eur", eurTotal.IsoCurrencyCode);
+        Assert.Equal(_data.Provider(shared.Provider1).Currency.Format(gbpTotal.Decimal), gbpTotal.Format());
+        Assert.Equal(_data.Provider(shared.Provider2).Currency.Format(eurTotal.Decimal), eurTotal.Format());
+        // Line items add up to each invoice's subtotal, exactly.
+        Assert.All(gbp, i => Assert.Equal(_data.FindInvoice(i.Id)!.SubtotalAmount, i.LineItems!.Sum(l => l.Price).Decimal));
+
+        var mixed = Assert.Throws<CurrencyMismatchException>(() => gbp.Concat(eur).Sum(i => i.TotalAmountDue));
+        Assert.Equal(("gbp", "eur"), (mixed.LeftCurrency?.ToLowerInvariant(), mixed.RightCurrency?.ToLowerInvariant()));
+        Assert.Throws<CurrencyMismatchException>(() => gbpTotal + eurTotal);
+    }
+}
