@@ -68,6 +68,22 @@ public sealed class ResilienceTests
         Assert.Equal(2, sandbox.Jobs.Count);
     }
 
+    [Fact]
+    public async Task Export_with_a_progress_bar_when_stderr_is_a_terminal()
+    {
+        await using var sandbox = await StartAsync();
+        var dir = Tool.TempDirectory();
+        var output = Path.Combine(dir, "bar.csv");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await Program.RunAsync(["reports", "export", "invoices", "--columns", "id", "--output", output, .. Tool.Connect(sandbox)],
+            stdout, stderr, Tool.FastRetries with { StderrIsTerminal = true });
+        Assert.True(code == 0, $"{stdout}\n{stderr}");
+        Assert.Contains("Exporting invoices (job ", stderr.ToString());
+        Assert.Contains("100%", stderr.ToString());
+        Assert.Equal(await Tool.ReportTotalAsync(sandbox) + 1, File.ReadAllLines(output).Length);
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(502)]

@@ -30,7 +30,8 @@ internal sealed class ExportRunner(CliContext cli, CliSession session)
 
     private async Task<Job> WaitWithProgressBarAsync(ExportJob export, string title, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Err) });
+        // Only taken when the host found stderr to be a terminal; say so rather than let Spectre guess from a wrapped writer.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Err), Interactive = InteractionSupport.Yes });
         Job? done = null;
         await console.Progress()
             .AutoClear(false)
