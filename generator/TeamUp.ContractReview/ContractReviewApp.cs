@@ -15,9 +15,12 @@ public static class ContractReviewApp
         usage: TeamUp.ContractReview --list-rules
                TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
                                              [--csharp auto|on|off] [--project-root DIR] [--no-cache]
+                                             [--old-inputs working-copy|revision]
           OLD, NEW   an OpenAPI 3.0/3.1 file (YAML or JSON) or git:REV:path (e.g. git:main:spec/teamup.openapi.yaml)
           --csharp   auto (default) also diffs the generated C# API when the files are the project's own spec
           --no-cache regenerate and recompile both sides even if their public API is cached
+          --old-inputs  generate a git:REV OLD with the working copy's nswag.json, templates and sources
+                     (default: only the spec differs) or with REV's own
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
@@ -91,10 +94,24 @@ public static class ContractReviewApp
             return (null, null);
         try
         {
+            // Both sides with the working copy's nswag.json, templates and hand-written sources,
+            // so the diff is what the spec change does, and nothing else.
+            if (!options.OldInputsFromRevision)
+            {
+                try
+                {
+                    return (CSharpConsequence.Compare(layout, layout, oldSpec.Text, newSpec.Text, options.UseCache), null);
+                }
+                catch (CSharpUnavailableException e) when (e.InnerException is PackageDoesNotCompileException
+                                                           && SpecLoader.TryParseGit(options.Old, out _, out _))
+                {
+                    // OLD's spec no longer fits today's hand-written code: fall through to OLD's own inputs.
+                }
+            }
             using var oldSnapshot = SnapshotFor(options.Old, layout);
-            using var newSnapshot = SnapshotFor(options.New, layout);
-            return (CSharpConsequence.Compare(oldSnapshot?.Layout ?? layout, newSnapshot?.Layout ?? layout,
-                oldSpec.Text, newSpec.Text, options.UseCache), null);
+            var diff = CSharpConsequence.Compare(oldSnapshot?.Layout ?? layout, layout, oldSpec.Text, newSpec.Text, options.UseCache);
+            return (diff, oldSnapshot is null ? null
+                : "OLD was generated with its own revision's nswag.json, templates and hand-written sources, so the C# diff also shows changes to those.");
         }
         catch (CSharpUnavailableException e)
         {
@@ -107,7 +124,8 @@ public static class ContractReviewApp
         }
     }
 
-    // A spec read from git is generated with that revision's nswag.json, templates and partial classes.
+    // With --old-inputs revision (or when OLD's spec does not build with today's sources), a spec
+    // read from git is generated with that revision's nswag.json, templates and partial classes.
     private static GitSnapshot? SnapshotFor(string argument, ProjectLayout workingCopy) =>
         SpecLoader.TryParseGit(argument, out var revision, out _) ? GitSnapshot.At(workingCopy, revision) : null;
 }

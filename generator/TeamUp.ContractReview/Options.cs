@@ -3,7 +3,7 @@ using TeamUp.ContractReview.Review;
 namespace TeamUp.ContractReview;
 
 /// <summary>The command line, parsed; an ArgumentException means usage (exit 2).</summary>
-internal sealed record Options(string Old, string New, string Format, Level FailOn, string CSharp, string? ProjectRoot, bool UseCache)
+internal sealed record Options(string Old, string New, string Format, Level FailOn, string CSharp, string? ProjectRoot, bool UseCache, bool OldInputsFromRevision)
 {
     public static Options Parse(string[] args)
     {
@@ -12,6 +12,7 @@ internal sealed record Options(string Old, string New, string Format, Level Fail
         string? projectRoot = null;
         var failOn = Level.ERR;
         var useCache = true;
+        var oldInputsFromRevision = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -30,6 +31,11 @@ internal sealed record Options(string Old, string New, string Format, Level Fail
                     csharp = Value();
                     if (csharp is not ("auto" or "on" or "off")) throw new ArgumentException($"--csharp takes auto, on or off, not '{csharp}'");
                     break;
+                case "--old-inputs":
+                    var inputs = Value();
+                    if (inputs is not ("working-copy" or "revision")) throw new ArgumentException($"--old-inputs takes working-copy or revision, not '{inputs}'");
+                    oldInputsFromRevision = inputs == "revision";
+                    break;
                 case "--no-cache":
                     useCache = false;
                     break;
@@ -44,6 +50,6 @@ internal sealed record Options(string Old, string New, string Format, Level Fail
             }
         }
         if (positional.Count != 2) throw new ArgumentException("expected exactly two specs, OLD and NEW");
-        return new Options(positional[0], positional[1], format, failOn, csharp, projectRoot, useCache);
+        return new Options(positional[0], positional[1], format, failOn, csharp, projectRoot, useCache, oldInputsFromRevision);
     }
 }

@@ -12,13 +12,25 @@ public class ProjectCopyTests
     private const string Spec = "spec/teamup.openapi.yaml";
 
     [Fact]
-    public void Git_revision_and_working_copy_each_bring_their_own_hand_written_sources()
+    public void By_default_both_sides_use_the_working_copys_sources_so_only_the_spec_makes_a_difference()
     {
         var repo = CopyOfProject();
-        File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "ReviewProbe.cs"),
-            "namespace TeamUp.Generated;\npublic static class ReviewProbe { public static int Answer => 42; }\n");
+        File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "ReviewProbe.cs"), Probe("public static int Answer => 42;"));
 
         var (exit, md, err) = Support.RunIn(repo, $"git:HEAD:{Spec}", Spec, "--format", "markdown", "--no-cache");
+
+        Assert.Equal("", err);
+        Assert.Equal(0, exit);
+        Assert.Contains("The public API of TeamUp.Generated does not change.", md);
+    }
+
+    [Fact]
+    public void With_old_inputs_from_the_revision_its_own_hand_written_sources_are_used()
+    {
+        var repo = CopyOfProject();
+        File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "ReviewProbe.cs"), Probe("public static int Answer => 42;"));
+
+        var (exit, md, err) = Support.RunIn(repo, $"git:HEAD:{Spec}", Spec, "--format", "markdown", "--no-cache", "--old-inputs", "revision");
 
         Assert.Equal("", err);
         Assert.Equal(0, exit);
@@ -27,14 +39,38 @@ public class ProjectCopyTests
     }
 
     [Fact]
+    public void When_old_does_not_build_with_todays_sources_it_is_built_with_its_own()
+    {
+        // OLD's spec gives Money a `digits` field; since then it was dropped from the spec and
+        // hand-written as a computed property, which clashes with OLD's generated one.
+        var repo = CopyOfProject();
+        File.WriteAllText(Path.Combine(repo, Spec),
+            RealSpec.Edited(root => RealSpec.Schema(root, "Money")["properties"]!.AsObject().Add("digits", new System.Text.Json.Nodes.JsonObject { ["type"] = "integer" })));
+        Commit(repo, "money digits from the API");
+        File.Copy(RealSpec.Path, Path.Combine(repo, Spec), overwrite: true);
+        File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "Money.Digits.cs"),
+            "namespace TeamUp.Generated;\npublic partial class Money { public int Digits => 2; }\n");
+
+        var (_, md, err) = Support.RunIn(repo, $"git:HEAD:{Spec}", Spec, "--format", "markdown", "--no-cache");
+
+        Assert.Equal("", err);
+        Assert.Contains("OLD was generated with its own revision's nswag.json", md);
+        Assert.Matches(@"\n-\s*public int\? Digits \{ get; set; \}", md);
+        Assert.Matches(@"\n\+\s*public int Digits \{ get; \}", md);
+    }
+
+    private static string Probe(string member) => $"namespace TeamUp.Generated;\npublic static class ReviewProbe {{ {member} }}\n";
+
+    private static string MoneyDecimalAsString() =>
+        RealSpec.Edited(root => RealSpec.Schema(root, "Money")["properties"]!["decimal"]!["type"] = "string");
+
+    [Fact]
     public void A_spec_change_that_breaks_hand_written_code_is_shown_with_the_compiler_errors()
     {
         var repo = CopyOfProject();
-        File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "ReviewProbe.cs"),
-            "namespace TeamUp.Generated;\npublic static class ReviewProbe { public static decimal Twice(Money m) => m.Decimal * 2; }\n");
+        File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "ReviewProbe.cs"), Probe("public static decimal Twice(Money m) => m.Decimal * 2;"));
         Commit(repo, "probe");
-        File.WriteAllText(Path.Combine(repo, Spec),
-            RealSpec.Edited(root => RealSpec.Schema(root, "Money")["properties"]!["decimal"]!["type"] = "string"));
+        File.WriteAllText(Path.Combine(repo, Spec), MoneyDecimalAsString());
 
         var (exit, md, _) = Support.RunIn(repo, $"git:HEAD:{Spec}", Spec, "--format", "markdown", "--no-cache");
 
