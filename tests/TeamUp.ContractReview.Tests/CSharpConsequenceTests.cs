@@ -35,15 +35,28 @@ public class CSharpConsequenceTests
     [Fact]
     public void OLD_is_generated_once_and_then_read_from_the_cache()
     {
-        var edited = RealSpec.Edited(root => RealSpec.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add($"status_{Guid.NewGuid():N}"));
-        var (oldFile, newFile) = (Write("old", edited), Write("new", edited));
+        var status = $"status_{Guid.NewGuid():N}";
+        var (oldFile, newFile) = (Write("old", RealSpec.Edited(root => RealSpec.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add(status))),
+                                  Write("new", RealSpec.Text));
 
         var first = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot);
         var second = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot);
 
         Assert.Matches(@"C# step: old: NSwag [\d.]+ s, compile", first.Out);
         Assert.Matches(@"C# step: old: cached; new: NSwag [\d.]+ s", second.Out);
-        Assert.Contains("0 removed, 0 changed, 0 added", second.Out);
+        Assert.Contains("1 removed, 0 changed, 0 added", second.Out);
+    }
+
+    [Fact]
+    public void The_same_spec_with_the_same_inputs_is_built_once()
+    {
+        var (oldFile, newFile) = (Write("old", RealSpec.Text), Write("new", RealSpec.Text));
+
+        var (exit, text, _) = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot, "--no-cache");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("C# step: OLD and NEW are the same package: NSwag", text);
+        Assert.Contains("C# API: 0 removed, 0 changed, 0 added", text);
     }
 
     [Fact]
