@@ -56,6 +56,21 @@ public class OperationTests
     }
 
     [Fact]
+    public async Task A_request_with_fields_reads_a_sparse_invoice_but_a_full_request_stays_strict()
+    {
+        const string sparse = "{\"id\":7,\"status\":\"paid\"}";
+        _mock.When(Base + "invoices/7").WithQueryString("fields", "id,status").Respond("application/json", sparse);
+        _mock.When(Base + "invoices/8").Respond("application/json", sparse.Replace("7", "8"));
+
+        var narrowed = await new InvoicesClient(Http).RetrieveAsync(7, fields: ["id", "status"]);
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => new InvoicesClient(Http).RetrieveAsync(8));
+
+        Assert.Equal(7, narrowed.Id);
+        Assert.Equal(InvoiceStatus.Paid, narrowed.Status);
+        Assert.Contains("Required property", error.Message);
+    }
+
+    [Fact]
     public async Task Report_data_sends_dates_booleans_and_arrays_and_reads_headers_and_rows()
     {
         _mock.Expect(HttpMethod.Get, Base + "reports/invoices/data")

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
 
 namespace TeamUp.Generated.Serialization;
 
@@ -29,6 +31,34 @@ public static class TeamUpJson
         settings.DateParseHandling = DateParseHandling.None;
         settings.FloatParseHandling = FloatParseHandling.Decimal;
         settings.MissingMemberHandling = MissingMemberHandling.Ignore;
+    }
+
+    /// <summary>
+    /// The settings to read <paramref name="response"/> with. A request that named its <c>fields</c> gets only those
+    /// back, so the spec's required properties may be missing: such a response is read without the required checks
+    /// (properties it does not carry keep their defaults and mean nothing). Anything else is read strictly.
+    /// </summary>
+    internal static JsonSerializerSettings ForResponse(HttpResponseMessage response, JsonSerializerSettings settings) =>
+        AsksForFields(response.RequestMessage?.RequestUri) ? SparseVariants.GetValue(settings, CreateSparse) : settings;
+
+    private static readonly ConditionalWeakTable<JsonSerializerSettings, JsonSerializerSettings> SparseVariants = new();
+
+    private static JsonSerializerSettings CreateSparse(JsonSerializerSettings strict) =>
+        new(strict) { ContractResolver = SparseFieldsetContractResolver.Instance };
+
+    private static bool AsksForFields(Uri? uri) =>
+        uri is not null && uri.IsAbsoluteUri && ("&" + uri.Query.TrimStart('?')).Contains("&fields=", StringComparison.Ordinal);
+
+    private sealed class SparseFieldsetContractResolver : DefaultContractResolver
+    {
+        public static readonly SparseFieldsetContractResolver Instance = new();
+
+        protected override JsonProperty CreateProperty(System.Reflection.MemberInfo member, MemberSerialization memberSerialization)
+        {
+            var property = base.CreateProperty(member, memberSerialization);
+            property.Required = Required.Default;
+            return property;
+        }
     }
 
     /// <summary>Reads a TeamUp payload.</summary>
