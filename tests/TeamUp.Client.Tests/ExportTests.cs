@@ -240,6 +240,24 @@ public class ExportTests
     }
 
     [Fact]
+    public async Task Csv_amounts_and_dotted_columns_read_into_the_json_row_shape()
+    {
+        using var api = new FakeTeamUp();
+        api.On(HttpMethod.Get, JobUrl, FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(2, 2, Storage)));
+        api.On(HttpMethod.Get, "https://storage.test/*", _ => Text("text/csv", "id,customer.id,total_amount\n1,42,88.00\n2,43,0.50\n"));
+        using var client = api.Client();
+        var job = client.Jobs.GetExportJob(12, ReportFormat.Csv);
+
+        var typed = await api.Run(() => ToList(job.ReadRowsAsync<InvoicesReportRow>()));
+
+        Assert.Equal([42, 43], typed.Select(r => r.Customer!.Id!.Value));
+        Assert.Equal(88.00m, typed[0].TotalAmount!.Decimal);
+        Assert.Equal("88.00", typed[0].TotalAmount!.String);
+        Assert.Equal(string.Empty, typed[0].TotalAmount!.IsoCurrencyCode);
+        Assert.Equal(88.50m, (typed[0].TotalAmount! + typed[1].TotalAmount!).Decimal);
+    }
+
+    [Fact]
     public async Task Csv_rows_as_dictionaries_and_typed_records()
     {
         using var api = new FakeTeamUp();

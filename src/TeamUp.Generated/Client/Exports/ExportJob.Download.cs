@@ -1,0 +1,91 @@
+namespace TeamUp.Generated;
+
+// Fetching result_url: credentials only on the API's own origin, redirects followed one by one and checked.
+public sealed partial class ExportJob
+{
+    private const int MaxRedirects = 5;
+
+    /// <summary>Writes the export file to <paramref name="destination"/> as it arrives (constant memory), waiting for the job first if needed.</summary>
+    /// <param name="destination">Where the bytes go (not closed).</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    public async Task DownloadToAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            try
+            {
+                await body.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw TeamUpTransportFailure.Create(DownloadOperation, exception);
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> OpenResultAsync(CancellationToken cancellationToken)
+    {
+        var job = LastStatus is { ResultUrl: not null } done ? done : await WaitForCompletionAsync(null, cancellationToken).ConfigureAwait(false);
+        var api = _context.Options.BaseUrl;
+        var url = job.ResultUrl!.IsAbsoluteUri ? job.ResultUrl : new Uri(api, job.ResultUrl);
+        for (var hop = 0; hop <= MaxRedirects; hop++)
+        {
+            if (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && TeamUpClientOptions.IsLoopback(url)))
+            {
+                throw TeamUpTransportFailure.Refused(DownloadOperation, $"the export file is at a {url.Scheme}:// address on '{url.Host}'; only https:// is followed.");
+            }
+            // Credentials go only to the API's own origin; anything else (pre-signed storage URLs) gets a client without them.
+            var onApi = TeamUpClientOptions.SameOrigin(url, api);
+            var http = onApi ? _context.Api : _context.Download;
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Options.Set(TeamUpOperation.RequestOption, DownloadOperation);
+            if (hop == 0)
+            {
+                Log.Downloading(_context.Logger, Id, url.Host);
+            }
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not TeamUpApiException && TeamUpTransportFailure.IsTransportFailure(exception)
+                && !cancellationToken.IsCancellationRequested)
+            {
+                throw TeamUpTransportFailure.Create(DownloadOperation, exception);
+            }
+            var status = (int)response.StatusCode;
+            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            {
+                response.Dispose();
+                url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response)
+                {
+                    var headers = new Dictionary<string, IEnumerable<string>>();
+                    foreach (var header in response.Headers.Concat(response.Content.Headers))
+                    {
+                        headers[header.Key] = header.Value;
+                    }
+                    var body = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
+                    throw TeamUpApiException.FromResponse(response, "Downloading the export file failed.", status, body, headers, null);
+                }
+            }
+            return response;
+        }
+        throw TeamUpTransportFailure.Refused(DownloadOperation, $"more than {MaxRedirects} redirects.");
+    }
+
+    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var buffer = new char[TeamUpApiException.MaxExcerptLength + 1];
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+        return new string(buffer, 0, read);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using TeamUp.Generated.Serialization;
+
+namespace TeamUp.Generated;
+
+// Reading the export file as rows, streamed: CSV or JSON, as dictionaries or typed.
+public sealed partial class ExportJob
+{
+    /// <summary>The rows of the export file as column → cell text (JSON objects and arrays as compact JSON), streamed.</summary>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public async IAsyncEnumerable<IReadOnlyDictionary<string, string?>> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
+        using var text = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        if (IsJson(response))
+        {
+            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(text, cancellationToken).ConfigureAwait(false))
+            {
+                yield return ToDictionary(row);
+            }
+            yield break;
+        }
+        // CSV cells go straight into the dictionary: no JSON object in between.
+        await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
+        {
+            var values = new Dictionary<string, string?>(cells.Length, StringComparer.Ordinal);
+            for (var i = 0; i < cells.Length; i++)
+            {
+                values[headers[i]] = cells[i];
+            }
+            yield return values;
+        }
+    }
+
+    /// <summary>
+    /// The rows of the export file as <typeparamref name="T"/> (e.g. <see cref="InvoicesReportRow"/>), streamed, mapped by
+    /// the JSON names of its properties. A CSV file is read as its JSON rows would be: headers as column keys (a label
+    /// such as <c>Due Date</c> reads as <c>due_date</c>), dotted keys nested (<c>customer.id</c> fills <c>Customer.Id</c>),
+    /// empty cells null. A CSV amount carries no currency: it reads as a <see cref="Money"/> with
+    /// <see cref="Money.Decimal"/> and <see cref="Money.String"/> set and an empty <see cref="Money.IsoCurrencyCode"/>,
+    /// so such amounts add up among themselves but not with amounts that name their currency.
+    /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public async IAsyncEnumerable<T> ReadRowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
+        using var text = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        var settings = TeamUpJson.CreateSettings();
+        if (IsJson(response))
+        {
+            var serializer = JsonSerializer.Create(settings);
+            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(text, cancellationToken).ConfigureAwait(false))
+            {
+                if (ToObject<T>(row, serializer) is { } value)
+                {
+                    yield return value;
+                }
+            }
+            yield break;
+        }
+        settings.Converters.Add(new CsvAmountConverter());
+        var csvSerializer = JsonSerializer.Create(settings);
+        string[]? keys = null;
+        await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
+        {
+            keys ??= headers.Select(ExportFileReader.ColumnKey).ToArray();
+            if (ToObject<T>(ExportFileReader.ToJsonRow(keys, cells), csvSerializer) is { } value)
+            {
+                yield return value;
+            }
+        }
+    }
+
+    private static T? ToObject<T>(JObject row, JsonSerializer serializer)
+    {
+        try
+        {
+            return row.ToObject<T>(serializer);
+        }
+        catch (JsonException exception)
+        {
+            throw ExportFileReader.Unreadable($"a row could not be read as {typeof(T).Name}: {exception.Message}", exception);
+        }
+    }
+
+    private static Dictionary<string, string?> ToDictionary(JObject row)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var property in row.Properties())
+        {
+            values[property.Name] = property.Value switch
+            {
+                JValue { Type: JTokenType.Null or JTokenType.Undefined } => null,
+                JValue value => Convert.ToString(value.Value, CultureInfo.InvariantCulture),
+                var other => other.ToString(Formatting.None),
+            };
+        }
+        return values;
+    }
+
+    private bool IsJson(HttpResponseMessage response)
+    {
+        var mediaType = response.Content.Headers.ContentType?.MediaType ?? string.Empty;
+        if (mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (mediaType.Contains("csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        if (Format is { } format)
+        {
+            return format == ReportFormat.Json;
+        }
+        return response.RequestMessage?.RequestUri?.AbsolutePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) == true;
+    }
+
+    // A CSV amount is a bare number where the JSON row has a money object.
+    private sealed class CsvAmountConverter : JsonConverter<Money>
+    {
+        public override bool CanWrite => false;
+
+        public override Money? ReadJson(JsonReader reader, Type objectType, Money? existingValue, bool hasExistingValue, JsonSerializer serializer)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonToken.Null:
+                    return null;
+                case JsonToken.StartObject:
+                    var money = new Money();
+                    serializer.Populate(reader, money);
+                    return money;
+                case JsonToken.String or JsonToken.Integer or JsonToken.Float:
+                    var cell = Convert.ToString(reader.Value, CultureInfo.InvariantCulture)!;
+                    if (!decimal.TryParse(cell, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+                    {
+                        throw new JsonSerializationException($"'{reader.Path}' is not an amount.");
+                    }
+                    return new Money { Decimal = amount, String = cell, IsoCurrencyCode = string.Empty, CurrencySymbol = string.Empty };
+                default:
+                    throw new JsonSerializationException($"Expected an amount at '{reader.Path}' but found {reader.TokenType}.");
+            }
+        }
+
+        public override void WriteJson(JsonWriter writer, Money? value, JsonSerializer serializer) => throw new NotSupportedException();
+    }
+}
