@@ -45,6 +45,13 @@ public class CorpusTests
     }
 
     [Fact]
+    public void Every_rule_in_the_catalog_is_produced_by_some_pair()
+    {
+        var produced = Names().SelectMany(n => Files(n).Expected).Select(e => e.Split(' ')[1]).ToHashSet();
+        Assert.Empty(RuleCatalog.All.Keys.Where(id => !produced.Contains(id)).Order());
+    }
+
+    [Fact]
     public void Has_pairs_that_must_not_break()
     {
         var clean = Names().Where(n => n.StartsWith("no-change/", StringComparison.Ordinal)).ToList();
