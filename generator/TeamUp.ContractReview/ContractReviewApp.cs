@@ -16,11 +16,11 @@ public static class ContractReviewApp
                TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
                                              [--csharp auto|on|off] [--project-root DIR] [--no-cache]
                                              [--old-inputs working-copy|revision]
-          OLD, NEW   an OpenAPI 3.0/3.1 file (YAML or JSON) or git:REV:path (e.g. git:main:spec/teamup.openapi.yaml)
-          --csharp   auto (default) also diffs the generated C# API when the files are the project's own spec
-          --no-cache regenerate and recompile both sides even if their public API is cached
-          --old-inputs  generate a git:REV OLD with the working copy's nswag.json, templates and sources
-                     (default: only the spec differs) or with REV's own
+          OLD, NEW      an OpenAPI 3.0/3.1 file (YAML or JSON) or git:REV:path (e.g. git:main:spec/teamup.openapi.yaml)
+          --csharp      auto (default) also diffs the generated C# API when the files are the project's own spec
+          --no-cache    regenerate and recompile OLD even if its public API is cached
+          --old-inputs  working-copy (default): OLD is generated with the working copy's nswag.json, templates
+                        and hand-written sources, so only the spec differs; revision: with REV's own
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
