@@ -8,7 +8,7 @@ namespace TeamUp.ContractReview.Review;
 public static class ClientProfile
 {
     private const string TolerantEnums =
-        "TeamUp.Generated reads enum values it does not know (as Unknown) instead of failing";
+        "TeamUp.Generated keeps enum values it does not know (readable, and written back unchanged) instead of failing";
     private const string KeepsUnknownFields =
         "TeamUp.Generated keeps fields it does not know in AdditionalProperties";
     private const string NoResponseValidation =
