@@ -3,10 +3,10 @@ using Newtonsoft.Json;
 
 namespace TeamUp.Generated;
 
-/// <summary>
+/// <remarks>
 /// TeamUp's money object with exact arithmetic: <see cref="Decimal"/> is read straight from the JSON text as a
 /// <see cref="decimal"/> (never through <see cref="double"/>), and amounts only combine within one currency.
-/// </summary>
+/// </remarks>
 public partial class Money : IComparable<Money>, IEquatable<Money>
 {
     /// <summary>A zero amount in a currency, formatted the way TeamUp formats that currency.</summary>

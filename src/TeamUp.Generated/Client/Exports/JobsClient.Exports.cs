@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace TeamUp.Generated;
 
-/// <summary>Asynchronous jobs, such as report exports (<c>/jobs</c>), and export jobs to resume.</summary>
+/// <remarks>Asynchronous jobs, such as report exports (<c>/jobs</c>), and export jobs to resume.</remarks>
 public partial interface IJobsClient
 {
     /// <summary>A handle on an export started earlier (e.g. by another process), to wait for it and read its file.</summary>

@@ -2,29 +2,29 @@ using System.Runtime.CompilerServices;
 
 namespace TeamUp.Generated;
 
-/// <summary>Filters and page size for <see cref="IInvoicesClient.ListAllAsync"/>.</summary>
+/// <remarks>Filters and page size for <see cref="IInvoicesClient.ListAllAsync"/>.</remarks>
 public sealed class InvoiceListOptions
 {
-    /// <summary>Fields to expand or deferred fields to include (<c>expand</c>).</summary>
+    /// <remarks>Fields to expand or deferred fields to include (<c>expand</c>).</remarks>
     public IEnumerable<InvoiceExpand>? Expand { get; set; }
 
-    /// <summary>Fields to include (<c>fields</c>, dot notation for nested ones).</summary>
+    /// <remarks>Fields to include (<c>fields</c>, dot notation for nested ones).</remarks>
     public IEnumerable<string>? Fields { get; set; }
 
-    /// <summary>Invoices per page (<c>page_size</c>, at most 100); the server's default when null.</summary>
+    /// <remarks>Invoices per page (<c>page_size</c>, at most 100); the server's default when null.</remarks>
     public int? PageSize { get; set; }
 
-    /// <summary>Ordering (<c>sort</c>).</summary>
+    /// <remarks>Ordering (<c>sort</c>).</remarks>
     public IEnumerable<InvoiceListSort>? Sort { get; set; }
 
-    /// <summary>Only invoices in one of these statuses (<c>status</c>).</summary>
+    /// <remarks>Only invoices in one of these statuses (<c>status</c>).</remarks>
     public IEnumerable<InvoiceStatus>? Status { get; set; }
 
-    /// <summary>Only invoices of this store order (<c>store_order</c>).</summary>
+    /// <remarks>Only invoices of this store order (<c>store_order</c>).</remarks>
     public int? StoreOrder { get; set; }
 }
 
-/// <summary>Invoices: list and retrieve (<c>/invoices</c>), and every page of the list.</summary>
+/// <remarks>Invoices: list and retrieve (<c>/invoices</c>), and every page of the list.</remarks>
 public partial interface IInvoicesClient
 {
     /// <summary>

@@ -1,6 +1,6 @@
 namespace TeamUp.Generated;
 
-/// <summary>Invoice and invoice line item reports: data pages, all rows, and export jobs (<c>/reports</c>).</summary>
+/// <remarks>Invoice and invoice line item reports: data pages, all rows, and export jobs (<c>/reports</c>).</remarks>
 public partial interface IReportsClient
 {
     /// <summary>Every row of the invoices report, page by page (<c>format=json</c>).</summary>
