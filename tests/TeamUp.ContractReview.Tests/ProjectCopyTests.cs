@@ -54,7 +54,7 @@ public class ProjectCopyTests
         var (_, md, err) = Support.RunIn(repo, $"git:HEAD:{Spec}", Spec, "--format", "markdown", "--no-cache");
 
         Assert.Equal("", err);
-        Assert.Contains("OLD was generated with its own revision's nswag.json", md);
+        Assert.True(md.Contains("OLD was generated with its own revision's nswag.json", StringComparison.Ordinal), md);
         Assert.Matches(@"\n-\s*public int\? Digits \{ get; set; \}", md);
         Assert.Matches(@"\n\+\s*public int Digits \{ get; \}", md);
     }

@@ -22,7 +22,7 @@ public class LevelNoteTests
     {
         var pair = Path.Combine(Support.CorpusDirectory, "response-body-enum-value-added", "basic");
         var (_, text, _) = Support.Run(Path.Combine(pair, "old.yaml"), Path.Combine(pair, "new.yaml"), "--csharp", "off");
-        Assert.Contains("(usually WARN; for this client: TeamUp.Generated reads enum values", text);
+        Assert.Contains("(usually WARN; for this client: TeamUp.Generated keeps enum values", text);
         Assert.DoesNotContain("oasdiff:", text);
     }
 }

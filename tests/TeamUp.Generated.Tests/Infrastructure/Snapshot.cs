@@ -17,7 +17,7 @@ public static class Snapshot
 
     public static void Verify(string actual, string name, string extension = "txt", [CallerFilePath] string testFile = "")
     {
-        var folder = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
+        var folder = Path.Combine(Path.GetDirectoryName(SourcePath(testFile))!, "Snapshots");
         Directory.CreateDirectory(folder);
         var verified = Path.Combine(folder, $"{name}.verified.{extension}");
         var received = Path.Combine(folder, $"{name}.received.{extension}");
@@ -40,6 +40,12 @@ public static class Snapshot
             ? $"No verified snapshot yet: review {received} and rename it to {Path.GetFileName(verified)}, or rerun with {AcceptVariable}=1."
             : $"Snapshot {Path.GetFileName(verified)} differs (actual text in {Path.GetFileName(received)}; rerun with {AcceptVariable}=1 to accept):\n{Diff(expected, actual)}");
     }
+
+    // A deterministic CI build (ContinuousIntegrationBuild) maps the repository root to "/_/" in compiled paths.
+    private static string SourcePath(string compiledPath) =>
+        File.Exists(compiledPath) || !compiledPath.StartsWith("/_/", StringComparison.Ordinal)
+            ? compiledPath
+            : Path.Combine(Repo.Root, compiledPath[3..]);
 
     private static bool Accepting =>
         Environment.GetEnvironmentVariable(AcceptVariable) is "1" or "true" or "TRUE" or "True";
