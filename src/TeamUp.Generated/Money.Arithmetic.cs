@@ -25,15 +25,8 @@ public partial class Money : IComparable<Money>, IEquatable<Money>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(isoCurrencyCode);
         ArgumentNullException.ThrowIfNull(currencySymbol);
-        var money = new Money
-        {
-            Decimal = amount,
-            IsoCurrencyCode = isoCurrencyCode,
-            CurrencySymbol = currencySymbol,
-            CurrencySymbolPosition = position,
-        };
-        money.String = money.Format();
-        return money;
+        var currency = new Money { IsoCurrencyCode = isoCurrencyCode, CurrencySymbol = currencySymbol, CurrencySymbolPosition = position };
+        return currency.WithAmount(amount);
     }
 
     /// <summary>
@@ -146,6 +139,7 @@ public partial class Money : IComparable<Money>, IEquatable<Money>
     /// <param name="right">An amount in the same currency.</param>
     public static bool operator >=(Money left, Money right) => left.CompareTo(right) >= 0;
 
+    // A new amount in this amount's currency, with TeamUp's display string.
     private Money WithAmount(decimal amount)
     {
         var money = new Money
