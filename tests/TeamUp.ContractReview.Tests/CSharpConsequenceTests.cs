@@ -7,6 +7,7 @@ namespace TeamUp.ContractReview.Tests;
 /// project's nswag.json and templates, Roslyn compiles each with the hand-written sources,
 /// and the public APIs are compared.
 /// </summary>
+[Collection(CSharpStepCollection.Name)]
 public class CSharpConsequenceTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace TeamUp.ContractReview.Tests;
 
 /// <summary>git:REV:path reads a committed version, so a working copy can be compared with main.</summary>
+[Collection(CSharpStepCollection.Name)]
 public class GitInputTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace TeamUp.ContractReview.Tests;
 /// HEAD's hand-written sources, the working copy with the working copy's, and a spec change
 /// that breaks hand-written code is reported as such.
 /// </summary>
+[Collection(CSharpStepCollection.Name)]
 public class ProjectCopyTests
 {
     private const string Spec = "spec/teamup.openapi.yaml";
