@@ -8,7 +8,7 @@ namespace TeamUp.ContractReview.Tests;
 /// that breaks hand-written code is reported as such.
 /// </summary>
 [Collection(CSharpStepCollection.Name)]
-public class ProjectCopyTests(Xunit.Abstractions.ITestOutputHelper output)
+public class ProjectCopyTests
 {
     private const string Spec = "spec/teamup.openapi.yaml";
 
@@ -52,18 +52,9 @@ public class ProjectCopyTests(Xunit.Abstractions.ITestOutputHelper output)
         File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "Money.Digits.cs"),
             "namespace TeamUp.Generated;\npublic partial class Money { public int Digits => 2; }\n");
 
-        const string FellBack = "OLD was generated with its own revision's nswag.json";
         var (_, md, err) = Support.RunIn(repo, $"git:HEAD:{Spec}", Spec, "--format", "markdown", "--no-cache");
-        if (!md.Contains(FellBack, StringComparison.Ordinal))
-        {
-            // Seen twice in ~20 runs, only under full parallel load, cause not yet found (see the closing note of
-            // the first release): one more review tells an intermittent miss from a broken fallback, which fails twice.
-            output.WriteLine("The first review did not fall back to OLD's own inputs:\n" + md);
-            var first = md;
-            (_, md, err) = Support.RunIn(repo, $"git:HEAD:{Spec}", Spec, "--format", "markdown", "--no-cache");
-            Assert.True(md.Contains(FellBack, StringComparison.Ordinal), $"first review:\n{first}\n\nsecond review:\n{md}");
-        }
 
+        Assert.True(md.Contains("OLD was generated with its own revision's nswag.json", StringComparison.Ordinal), md);
         Assert.Equal("", err);
         Assert.Matches(@"\n-\s*public int\? Digits \{ get; set; \}", md);
         Assert.Matches(@"\n\+\s*public int Digits \{ get; \}", md);

@@ -27,7 +27,8 @@ internal sealed class GitSnapshot : IDisposable
         };
         using var git = Process.Start(psi) ?? throw new CSharpUnavailableException("could not run git");
         var stderr = git.StandardError.ReadToEndAsync();
-        using (var tar = new TarReader(git.StandardOutput.BaseStream))
+        var archive = git.StandardOutput.BaseStream;
+        using (var tar = new TarReader(archive, leaveOpen: true))
         {
             while (tar.GetNextEntry() is { } entry)
             {
@@ -38,9 +39,13 @@ internal sealed class GitSnapshot : IDisposable
                 entry.ExtractToFile(target, overwrite: true);
             }
         }
+        // The reader stops at tar's end marker, but git still writes the record padding after it: closing the pipe
+        // first killed git with SIGPIPE (exit 141, no message) now and then.
+        archive.CopyTo(Stream.Null);
         git.WaitForExit();
         if (git.ExitCode != 0)
-            throw new CSharpUnavailableException($"the generation inputs at {revision} could not be read: {stderr.Result.Trim()}");
+            throw new CSharpUnavailableException(
+                $"the generation inputs at {revision} could not be read: git archive exited {git.ExitCode} {stderr.Result.Trim()}".TrimEnd());
         return new GitSnapshot(new ProjectLayout(root));
     }
 
