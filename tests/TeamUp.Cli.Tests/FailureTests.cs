@@ -59,6 +59,27 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task An_export_that_outlasts_timeout_exits_1_and_says_how_to_pick_the_job_up()
+    {
+        await using var sandbox = await TeamUpSandbox.StartAsync(new TeamUpSandboxOptions
+        {
+            Invoices = 60,
+            Customers = 10,
+            JobDuration = TimeSpan.FromMinutes(10),
+        });
+        var output = Path.Combine(Tool.TempDirectory(), "invoices.csv");
+
+        var result = await Tool.RunAsync(sandbox, "reports", "export", "invoices", "--columns", "id", "--output", output, "--timeout", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        var job = Assert.Single(sandbox.Jobs);
+        Assert.Contains($"export job {job.Id} did not finish within --timeout (1 s)", result.Stderr);
+        Assert.Contains($"teamup jobs get {job.Id}", result.Stderr);
+        Assert.DoesNotContain("TeamUpClientOptions", result.Stderr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public async Task Unreachable_base_url_exits_1()
     {
         var result = await Tool.RunAsync("invoices", "get", "1", "--base-url", "http://127.0.0.1:9/api/v2/", "--token", "t0ken_never_shown_123");

@@ -138,9 +138,11 @@ public class ExportTests
         api.On(HttpMethod.Get, JobUrl, FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(3, 10)));
         using var client = api.Client(o => o.ExportTimeout = TimeSpan.FromMinutes(2));
 
-        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync(), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<TeamUpExportTimeoutException>(() => api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync(), TimeSpan.FromSeconds(1)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(12, error.JobId);
+        Assert.Equal(3, error.LastStatus!.CompleteItems);
         Assert.Contains("did not finish", error.Message);
         Assert.Contains("3 of 10", error.Message);
         Assert.InRange(api.Requests.Count, 5, 12); // 1, 2, 4, 8, 16, 30, 30... seconds apart within 2 minutes

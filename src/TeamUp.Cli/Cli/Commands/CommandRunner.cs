@@ -17,6 +17,14 @@ internal static class CommandRunner
             cli.Log(e.Message);
             return ExitCodes.Usage;
         }
+        catch (TeamUpExportTimeoutException e)
+        {
+            // The library's wording names its option; a CLI user set --timeout, and can pick the job up again.
+            cli.Log($"export job {e.JobId} did not finish within --timeout ({e.Waited.TotalSeconds:0} s); " +
+                    $"{e.LastStatus?.CompleteItems ?? 0} of {e.LastStatus?.TotalItems ?? 0} items were done. " +
+                    $"It goes on: check it later with `teamup jobs get {e.JobId}`.");
+            return ExitCodes.ApiFailure;
+        }
         catch (TeamUpApiException e)
         {
             // The client's messages name the operation and the status ("Invoices_List failed: 503 Service Unavailable. ...").

@@ -44,7 +44,7 @@ public sealed partial class ExportJob
     /// <see cref="TeamUpClientOptions.ExportPollInterval"/> and doubles up to <see cref="TeamUpClientOptions.ExportMaxPollInterval"/>
     /// (by default <see cref="TeamUpClientOptions.MaxRetryDelay"/>),
     /// never shorter than a <c>Retry-After</c> the server sent; after <see cref="TeamUpClientOptions.ExportTimeout"/> it
-    /// gives up with a <see cref="TeamUpApiException"/> (status 0). The job goes on on TeamUp's side; wait again later.
+    /// gives up with a <see cref="TeamUpExportTimeoutException"/> (status 0). The job goes on on TeamUp's side; wait again later.
     /// </summary>
     /// <param name="progress">Receives <c>complete_items</c>/<c>total_items</c> after each poll.</param>
     /// <param name="cancellationToken">Stops waiting (the job goes on).</param>
@@ -80,11 +80,7 @@ public sealed partial class ExportJob
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
-                var last = LastStatus;
-                throw new TeamUpApiException(
-                    $"Jobs_Retrieve failed: export job {Id} did not finish within {options.ExportTimeout} (TeamUpClientOptions.ExportTimeout); " +
-                    $"{last?.CompleteItems ?? 0} of {last?.TotalItems ?? 0} items were done. The job goes on: wait for it again later.",
-                    0, "Jobs_Retrieve", null, null, null, null);
+                throw new TeamUpExportTimeoutException(Id, options.ExportTimeout, LastStatus);
             }
             await Task.Delay(wait < left ? wait : left, time, cancellationToken).ConfigureAwait(false);
         }
