@@ -25,6 +25,10 @@ public static class Program
             await stderr.WriteLineAsync("Run 'teamup --help' (or add --help to the command) for usage.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+        // System.CommandLine leaves Ctrl+C/SIGTERM alone unless given a termination timeout: without it the commands'
+        // cancellation token never fired and `sandbox serve` ignored both.
+        return await parse.InvokeAsync(
+            new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) },
+            cancellationToken);
     }
 }
