@@ -17,8 +17,6 @@ internal sealed class FaultInjector
         _rng = new Random(options.Seed);
     }
 
-    private static readonly TimeSpan TruncateGrace = TimeSpan.FromMilliseconds(100);
-
     public SandboxFaultCounters Counters { get; } = new();
 
     public SandboxFaultOptions Options => _options;
@@ -123,13 +121,11 @@ internal sealed class FaultInjector
     private static async Task TruncateAsync(HttpContext ctx, RequestDelegate next)
     {
         var body = await RenderAsync(ctx, next);
-        // Promise the whole body, deliver half, then cut the connection: the client sees a premature end.
+        // Promise the whole body, deliver half, then end the request. Kestrel sees the Content-Length shortfall, stops
+        // writing and closes the connection after what was sent, so the client reliably gets the headers and half the
+        // body before a premature end. (An Abort here sent a reset that could overtake the queued output under load.)
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
-        await ctx.Response.Body.FlushAsync();
-        // Abort discards output still queued for the socket; give the half body time to leave first.
-        await Task.Delay(TruncateGrace);
-        ctx.Abort();
     }
 
     private static async Task TrickleAsync(HttpContext ctx, RequestDelegate next, SandboxFaultOptions options)
