@@ -4,7 +4,7 @@ using System.Net;
 namespace TeamUp.IntegrationTests;
 
 /// <summary>
-/// Fault injection: the SDK's retries against the sandbox's 429s, 5xx, dropped connections and truncated bodies. Each
+/// Fault injection: the SDK's retries against the sandbox's 429s, 5xx, dropped connections, truncated and slow bodies. Each
 /// test has its own sandbox (faults and the request log are per sandbox) and writes its figures to the test output.
 /// </summary>
 public sealed class FaultTests(ITestOutputHelper output)
@@ -26,6 +26,13 @@ public sealed class FaultTests(ITestOutputHelper output)
         }).ToListAsync();
         var lines = await client.Reports.GetInvoiceLineItemsRowsAsync(new InvoiceLineItemsReportQuery { PageSize = 25, MaxConcurrency = concurrency }).ToListAsync();
         return ([.. invoices.Select(i => i.Id)], [.. rows.Select(ReportTests.Json)], [.. lines.Select(ReportTests.Json)]);
+    }
+
+    private static void AssertIdentical((List<int> Invoices, List<string> Rows, List<string> Lines) clean, (List<int> Invoices, List<string> Rows, List<string> Lines) faulty)
+    {
+        Assert.Equal(clean.Invoices, faulty.Invoices);
+        Assert.Equal(clean.Rows, faulty.Rows);
+        Assert.Equal(clean.Lines, faulty.Lines);
     }
 
     private void Report(string title, TeamUpSandbox sandbox, int cleanRequests, TimeSpan elapsed)
@@ -60,9 +67,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         watch.Stop();
 
         Report("20% 429/5xx on GETs", sandbox, cleanRequests, watch.Elapsed);
-        Assert.Equal(clean.Invoices, faulty.Invoices);
-        Assert.Equal(clean.Rows, faulty.Rows);
-        Assert.Equal(clean.Lines, faulty.Lines);
+        AssertIdentical(clean, faulty);
         Assert.Equal(sandbox.Data.InvoicesFor(sandbox.DefaultProviderId).Select(i => i.Id), faulty.Invoices);
         output.WriteLine($"  results identical: {faulty.Invoices.Count} invoices, {faulty.Rows.Count} invoice rows, {faulty.Lines.Count} line-item rows");
         Assert.InRange(sandbox.FaultCounters.RateLimited, 1, int.MaxValue);
@@ -87,12 +92,52 @@ public sealed class FaultTests(ITestOutputHelper output)
         watch.Stop();
 
         Report("10% dropped connections + 10% truncated bodies on GETs", sandbox, cleanRequests, watch.Elapsed);
-        Assert.Equal(clean.Invoices, faulty.Invoices);
-        Assert.Equal(clean.Rows, faulty.Rows);
-        Assert.Equal(clean.Lines, faulty.Lines);
+        AssertIdentical(clean, faulty);
         output.WriteLine($"  results identical: {faulty.Invoices.Count} invoices, {faulty.Rows.Count} invoice rows, {faulty.Lines.Count} line-item rows");
         Assert.InRange(sandbox.FaultCounters.DroppedConnections, 1, int.MaxValue);
         Assert.InRange(sandbox.FaultCounters.TruncatedBodies, 1, int.MaxValue);
+    }
+
+    [Fact]
+    public async Task Slow_bodies_within_the_attempt_timeout_are_waited_for_not_retried()
+    {
+        await using var sandbox = await StartAsync(invoices: 300);
+        using var client = Clients.For(sandbox);
+        var clean = await ReadEverythingAsync(client, concurrency: 1);
+        var cleanRequests = sandbox.RequestLog.Count;
+
+        sandbox.ClearRequestLog();
+        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, SlowBodyRate = 0.2, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(20) });
+        var watch = Stopwatch.StartNew();
+        var slow = await ReadEverythingAsync(client, concurrency: 1);
+        watch.Stop();
+
+        Report("20% slow bodies (60 ms each), attempt timeout 10 s", sandbox, cleanRequests, watch.Elapsed);
+        AssertIdentical(clean, slow);
+        Assert.InRange(sandbox.FaultCounters.SlowBodies, 1, int.MaxValue);
+        Assert.Equal(cleanRequests, sandbox.RequestLog.Count);
+    }
+
+    [Fact]
+    public async Task Slow_bodies_past_the_attempt_timeout_are_abandoned_and_retried()
+    {
+        await using var sandbox = await StartAsync(invoices: 300);
+        // API answers are read whole inside the attempt, so the attempt timeout covers a body that trickles in.
+        using var client = Clients.For(sandbox, configure: o => { o.AttemptTimeout = TimeSpan.FromMilliseconds(400); o.MaxRetries = 5; });
+        var clean = await ReadEverythingAsync(client, concurrency: 1);
+        var cleanRequests = sandbox.RequestLog.Count;
+
+        sandbox.ClearRequestLog();
+        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, SlowBodyRate = 0.1, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(400) });
+        var watch = Stopwatch.StartNew();
+        var slow = await ReadEverythingAsync(client, concurrency: 1);
+        watch.Stop();
+
+        Report("10% slow bodies (1.2 s each), attempt timeout 400 ms", sandbox, cleanRequests, watch.Elapsed);
+        AssertIdentical(clean, slow);
+        Assert.InRange(sandbox.FaultCounters.SlowBodies, 1, int.MaxValue);
+        // Every slow body cost one abandoned attempt (a loaded machine may add a timeout of its own, never fewer).
+        Assert.InRange(sandbox.RequestLog.Count, cleanRequests + sandbox.FaultCounters.SlowBodies, int.MaxValue);
     }
 
     [Fact]
