@@ -49,6 +49,16 @@ public class OptionsTests
     }
 
     [Fact]
+    public void Download_idle_timeout_is_positive_or_infinite()
+    {
+        var options = Valid();
+        options.DownloadIdleTimeout = TimeSpan.Zero;
+        Assert.Contains(options.ValidationErrors(), e => e.Contains("DownloadIdleTimeout", StringComparison.Ordinal));
+        options.DownloadIdleTimeout = Timeout.InfiniteTimeSpan;
+        Assert.Empty(options.ValidationErrors());
+    }
+
+    [Fact]
     public void Base_url_gets_its_trailing_slash_and_default_is_teamup()
     {
         Assert.Equal("https://goteamup.com/api/v2/", new TeamUpClientOptions().BaseUrl.AbsoluteUri);

@@ -67,6 +67,13 @@ public sealed class TeamUpClientOptions
     /// <summary>How long <c>ExportJob.WaitForCompletionAsync</c> waits for a job before giving up (default 30 minutes).</summary>
     public TimeSpan ExportTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long an export file download may go without receiving anything, first the response, then between two reads,
+    /// before it fails as stalled (default 1 minute; <see cref="Timeout.InfiniteTimeSpan"/> waits as long as the
+    /// cancellation token allows). The file as a whole may take as long as it needs.
+    /// </summary>
+    public TimeSpan DownloadIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Your application's name (and version), appended to the User-Agent: <c>TeamUp.Generated/&lt;version&gt; &lt;ApplicationId&gt;</c>.</summary>
     public string? ApplicationId { get; set; }
 
@@ -138,6 +145,10 @@ public sealed class TeamUpClientOptions
         if (ExportPollInterval <= TimeSpan.Zero || ExportTimeout <= TimeSpan.Zero)
         {
             problems.Add("ExportPollInterval and ExportTimeout must be positive.");
+        }
+        if (DownloadIdleTimeout <= TimeSpan.Zero && DownloadIdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add("DownloadIdleTimeout must be positive (or Timeout.InfiniteTimeSpan).");
         }
         if (ExportMaxPollInterval is { } maxPoll && maxPoll < ExportPollInterval)
         {

@@ -1,6 +1,6 @@
 namespace TeamUp.Generated;
 
-// Fetching result_url: credentials only on the API's own origin, redirects followed one by one and checked.
+// Fetching result_url: credentials only on the API's own origin, redirects followed one by one and checked, stalls bounded.
 public sealed partial class ExportJob
 {
     private const int MaxRedirects = 5;
@@ -12,19 +12,17 @@ public sealed partial class ExportJob
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            try
-            {
-                await body.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw TeamUpTransportFailure.Create(DownloadOperation, exception);
-            }
+            // Only reading the file can fail as a download; the destination's own errors (a full disk) stay as they are.
+            await body.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private async Task<Stream> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        new ExportFileStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+            _context.Options.DownloadIdleTimeout, _context.Options.TimeProvider);
 
     private async Task<HttpResponseMessage> OpenResultAsync(CancellationToken cancellationToken)
     {
@@ -47,14 +45,19 @@ public sealed partial class ExportJob
                 Log.Downloading(_context.Logger, Id, url.Host);
             }
             HttpResponseMessage response;
-            try
+            var idleTimeout = _context.Options.DownloadIdleTimeout;
+            using (var idle = new CancellationTokenSource(idleTimeout, _context.Options.TimeProvider))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token))
             {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is not TeamUpApiException && TeamUpTransportFailure.IsTransportFailure(exception)
-                && !cancellationToken.IsCancellationRequested)
-            {
-                throw TeamUpTransportFailure.Create(DownloadOperation, exception);
+                try
+                {
+                    response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not TeamUpApiException && TeamUpTransportFailure.IsTransportFailure(exception)
+                    && !cancellationToken.IsCancellationRequested)
+                {
+                    throw idle.IsCancellationRequested ? ExportFileStream.IdleTimeout(idleTimeout, exception) : TeamUpTransportFailure.Create(DownloadOperation, exception);
+                }
             }
             var status = (int)response.StatusCode;
             if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
@@ -72,7 +75,7 @@ public sealed partial class ExportJob
                     {
                         headers[header.Key] = header.Value;
                     }
-                    var body = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
+                    var body = await ReadExcerptAsync(await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     throw TeamUpApiException.FromResponse(response, "Downloading the export file failed.", status, body, headers, null);
                 }
             }
@@ -81,10 +84,10 @@ public sealed partial class ExportJob
         throw TeamUpTransportFailure.Refused(DownloadOperation, $"more than {MaxRedirects} redirects.");
     }
 
-    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ReadExcerptAsync(Stream body, CancellationToken cancellationToken)
     {
         var buffer = new char[TeamUpApiException.MaxExcerptLength + 1];
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        using var reader = new StreamReader(body);
         var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
         return new string(buffer, 0, read);
     }

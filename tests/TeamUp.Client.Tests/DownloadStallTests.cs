@@ -1,0 +1,184 @@
+using System.Net;
+using System.Text;
+
+namespace TeamUp.Client.Tests;
+
+/// <summary>
+/// An export file may take as long as it needs, but a stalled one fails after <c>DownloadIdleTimeout</c>, and a
+/// connection lost midway is a <see cref="TeamUpApiException"/> however the file is read. All on the fake clock.
+/// </summary>
+public class DownloadStallTests
+{
+    private const string JobUrl = FakeTeamUp.Base + "jobs/12";
+    private const string Storage = "https://storage.test/exports/12.csv?X-Amz-Signature=sig123";
+    // Without the idle timeout these downloads would hang; a test must fail instead.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly byte[] Csv = Encoding.UTF8.GetBytes("id,status\n" + string.Concat(Enumerable.Range(1, 200).Select(i => $"{i},paid\n")));
+
+    private static async Task<ExportJob> FinishedJobAsync(FakeTeamUp api, TeamUpClient client)
+    {
+        api.On(HttpMethod.Get, JobUrl, FakeTeamUp.Answer(HttpStatusCode.OK, $$"""{"id":12,"object":"job","result_url":"{{Storage}}","total_items":1,"complete_items":1}"""));
+        var job = client.Jobs.GetExportJob(12);
+        await api.Run(() => job.WaitForCompletionAsync());
+        return job;
+    }
+
+    private static void ServeFile(FakeTeamUp api, Func<Stream> body) =>
+        api.Intercept = (request, _) => request.RequestUri!.Host == "storage.test"
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body()) { Headers = { ContentType = new("text/csv") } } })
+            : null;
+
+    [Fact]
+    public async Task A_file_that_stops_arriving_fails_after_the_idle_timeout()
+    {
+        using var api = new FakeTeamUp();
+        using var client = api.Client(o => o.DownloadIdleTimeout = TimeSpan.FromSeconds(20));
+        var job = await FinishedJobAsync(api, client);
+        ServeFile(api, () => new PacedFile(Csv, chunk: 64, pause: null, api.Time, stallAfter: 512));
+        var destination = new MemoryStream();
+
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(destination), TimeSpan.FromSeconds(1)).WaitAsync(Bound));
+
+        Assert.Equal(0, error.StatusCode);
+        Assert.Equal(ExportJob.DownloadOperation, error.Operation);
+        Assert.Contains("DownloadIdleTimeout", error.Message);
+        Assert.Contains("20 s", error.Message);
+        Assert.Equal(512, destination.Length);
+    }
+
+    [Fact]
+    public async Task A_slow_file_that_keeps_arriving_is_read_to_the_end()
+    {
+        using var api = new FakeTeamUp();
+        using var client = api.Client(o => o.DownloadIdleTimeout = TimeSpan.FromSeconds(20));
+        var job = await FinishedJobAsync(api, client);
+        // 15 s between chunks and far longer than 20 s in all: the timeout is per read, not for the file.
+        ServeFile(api, () => new PacedFile(Csv, chunk: 256, pause: TimeSpan.FromSeconds(15), api.Time));
+
+        var rows = await api.Run(() => ToListAsync(job.ReadRowsAsync()), TimeSpan.FromSeconds(1)).WaitAsync(Bound);
+
+        Assert.Equal(200, rows.Count);
+        Assert.Equal("200", rows[^1]["id"]);
+    }
+
+    [Fact]
+    public async Task An_infinite_idle_timeout_waits_for_the_caller_to_cancel()
+    {
+        using var api = new FakeTeamUp();
+        using var client = api.Client(o => o.DownloadIdleTimeout = Timeout.InfiniteTimeSpan);
+        var job = await FinishedJobAsync(api, client);
+        ServeFile(api, () => new PacedFile(Csv, chunk: 64, pause: null, api.Time, stallAfter: 512));
+        using var cancel = new CancellationTokenSource();
+
+        var download = api.Run(() => job.DownloadToAsync(Stream.Null, cancel.Token), TimeSpan.FromHours(1));
+        await Task.Delay(100);
+        Assert.False(download.IsCompleted);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task Response_headers_that_never_come_fail_after_the_idle_timeout()
+    {
+        using var api = new FakeTeamUp();
+        using var client = api.Client(o => o.DownloadIdleTimeout = TimeSpan.FromSeconds(20));
+        var job = await FinishedJobAsync(api, client);
+        api.Intercept = async (request, ct) =>
+        {
+            if (request.RequestUri!.Host != "storage.test") return null!;
+            await Task.Delay(Timeout.Infinite, ct);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        };
+
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(Stream.Null), TimeSpan.FromSeconds(1)).WaitAsync(Bound));
+
+        Assert.Equal(0, error.StatusCode);
+        Assert.Contains("DownloadIdleTimeout", error.Message);
+    }
+
+    [Theory]
+    [InlineData("rows")]
+    [InlineData("typed rows")]
+    [InlineData("download")]
+    public async Task A_connection_lost_midway_is_a_TeamUpApiException_however_the_file_is_read(string how)
+    {
+        using var api = new FakeTeamUp();
+        using var client = api.Client();
+        var job = await FinishedJobAsync(api, client);
+        ServeFile(api, () => new PacedFile(Csv, chunk: 64, pause: null, api.Time, failAfter: 512));
+
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => how switch
+        {
+            "rows" => ToListAsync(job.ReadRowsAsync()),
+            "typed rows" => ToListAsync(job.ReadRowsAsync<InvoicesReportRow>()),
+            _ => job.DownloadToAsync(new MemoryStream()),
+        });
+
+        Assert.Equal(0, error.StatusCode);
+        Assert.Equal(ExportJob.DownloadOperation, error.Operation);
+        Assert.IsType<IOException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task The_destination_failing_is_not_reported_as_a_download_failure()
+    {
+        using var api = new FakeTeamUp();
+        using var client = api.Client();
+        var job = await FinishedJobAsync(api, client);
+        ServeFile(api, () => new MemoryStream(Csv));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => job.DownloadToAsync(new FullDisk()));
+
+        Assert.Equal("No space left on device", error.Message);
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items) list.Add(item);
+        return list;
+    }
+
+    /// <summary>A file served <c>chunk</c> bytes per read, with a pause (on the fake clock) before each; it can stall or break.</summary>
+    private sealed class PacedFile(byte[] content, int chunk, TimeSpan? pause, TimeProvider time, int? stallAfter = null, int? failAfter = null) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position == stallAfter) await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+            if (_position == failAfter) throw new IOException("Connection reset by peer");
+            if (pause is { } wait && _position > 0) await Task.Delay(wait, time, cancellationToken);
+            var count = Math.Min(Math.Min(chunk, buffer.Length), content.Length - _position);
+            content.AsMemory(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+    }
+
+    private sealed class FullDisk : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => 0;
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+    }
+}
