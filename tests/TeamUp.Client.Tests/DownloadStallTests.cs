@@ -118,6 +118,7 @@ public class DownloadStallTests
         Assert.Equal(0, error.StatusCode);
         Assert.Equal(ExportJob.DownloadOperation, error.Operation);
         Assert.IsType<IOException>(error.InnerException);
+        Assert.Contains("lost partway through the file: Connection reset by peer", error.Message);
     }
 
     [Fact]

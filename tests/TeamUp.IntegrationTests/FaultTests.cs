@@ -141,6 +141,38 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Export_files_cut_short_or_stalled_fail_as_TeamUpApiException_and_merely_slow_ones_finish()
+    {
+        await using var sandbox = await StartAsync(invoices: 300);
+        using var client = Clients.For(sandbox, configure: o => o.DownloadIdleTimeout = TimeSpan.FromMilliseconds(500));
+        var job = await client.Reports.StartInvoicesExportAsync(new InvoicesReportExportRequest
+        {
+            Columns = [InvoicesReportColumn.Id, InvoicesReportColumn.Status], Format = ReportFormat.Csv,
+        });
+        await job.WaitForCompletionAsync();
+        var clean = await job.ReadRowsAsync().ToListAsync();
+
+        sandbox.SetFaults(new SandboxFaultOptions { TruncatedBodyRate = 1, IncludeDownloads = true });
+        var cut = await Assert.ThrowsAsync<TeamUpApiException>(() => job.ReadRowsAsync().ToListAsync());
+
+        sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, IncludeDownloads = true, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(100) });
+        var slow = await job.ReadRowsAsync().ToListAsync();
+
+        sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, IncludeDownloads = true, SlowBodyChunks = 2, SlowBodyChunkDelay = TimeSpan.FromSeconds(5) });
+        var watch = Stopwatch.StartNew();
+        var stalled = await Assert.ThrowsAsync<TeamUpApiException>(() => job.DownloadToAsync(Stream.Null));
+        watch.Stop();
+
+        Assert.Equal((0, ExportJob.DownloadOperation), (cut.StatusCode, cut.Operation));
+        Assert.Equal(clean.Select(r => r["id"]), slow.Select(r => r["id"]));
+        Assert.Equal((0, ExportJob.DownloadOperation), (stalled.StatusCode, stalled.Operation));
+        Assert.Contains("DownloadIdleTimeout", stalled.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4.5), $"gave up after {watch.Elapsed}, not before the server's 5 s pause ended");
+        output.WriteLine($"export of {clean.Count} rows: cut short → {cut.Message}");
+        output.WriteLine($"  4 chunks 100 ms apart → {slow.Count} rows, identical; 5 s pause → failed after {watch.Elapsed.TotalSeconds:0.00} s: {stalled.Message}");
+    }
+
+    [Fact]
     public async Task A_POST_answered_5xx_fails_once_and_creates_no_job()
     {
         await using var sandbox = await StartAsync(invoices: 300);

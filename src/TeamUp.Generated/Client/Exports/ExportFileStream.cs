@@ -47,7 +47,7 @@ internal sealed class ExportFileStream : Stream
         }
         catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw _idle.IsCancellationRequested ? IdleTimeout(_idleTimeout, exception) : TeamUpTransportFailure.Create(ExportJob.DownloadOperation, exception);
+            throw _idle.IsCancellationRequested ? IdleTimeout(_idleTimeout, exception) : CutShort(exception);
         }
         finally
         {
@@ -82,6 +82,11 @@ internal sealed class ExportFileStream : Stream
         await _inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
+
+    // The response did arrive, so not TeamUpTransportFailure's "no response"; still status 0, as no status explains it.
+    private static TeamUpApiException CutShort(IOException exception) =>
+        new($"{ExportJob.DownloadOperation} failed: the connection was lost partway through the file: {CredentialMask.Apply(exception.Message)}",
+            0, ExportJob.DownloadOperation, null, null, null, exception);
 
     internal static TeamUpApiException IdleTimeout(TimeSpan timeout, Exception? inner) =>
         new($"{ExportJob.DownloadOperation} failed: no data arrived for {timeout.TotalSeconds:0.###} s (TeamUpClientOptions.DownloadIdleTimeout); the connection looks stalled.",
