@@ -55,7 +55,7 @@ public class DownloadStallTests
         // 15 s between chunks and far longer than 20 s in all: the timeout is per read, not for the file.
         ServeFile(api, () => new PacedFile(Csv, chunk: 256, pause: TimeSpan.FromSeconds(15), api.Time));
 
-        var rows = await api.Run(() => ToListAsync(job.ReadRowsAsync()), TimeSpan.FromSeconds(1)).WaitAsync(Bound);
+        var rows = await api.Run(() => job.ReadRowsAsync().ToListAsync().AsTask(), TimeSpan.FromSeconds(1)).WaitAsync(Bound);
 
         Assert.Equal(200, rows.Count);
         Assert.Equal("200", rows[^1]["id"]);
@@ -110,8 +110,8 @@ public class DownloadStallTests
 
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => how switch
         {
-            "rows" => ToListAsync(job.ReadRowsAsync()),
-            "typed rows" => ToListAsync(job.ReadRowsAsync<InvoicesReportRow>()),
+            "rows" => job.ReadRowsAsync().ToListAsync().AsTask(),
+            "typed rows" => job.ReadRowsAsync<InvoicesReportRow>().ToListAsync().AsTask(),
             _ => job.DownloadToAsync(new MemoryStream()),
         });
 
@@ -134,28 +134,10 @@ public class DownloadStallTests
         Assert.Equal("No space left on device", error.Message);
     }
 
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items) list.Add(item);
-        return list;
-    }
-
     /// <summary>A file served <c>chunk</c> bytes per read, with a pause (on the fake clock) before each; it can stall or break.</summary>
-    private sealed class PacedFile(byte[] content, int chunk, TimeSpan? pause, TimeProvider time, int? stallAfter = null, int? failAfter = null) : Stream
+    private sealed class PacedFile(byte[] content, int chunk, TimeSpan? pause, TimeProvider time, int? stallAfter = null, int? failAfter = null) : SourceStream
     {
         private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -169,17 +151,8 @@ public class DownloadStallTests
         }
     }
 
-    private sealed class FullDisk : Stream
+    private sealed class FullDisk : SinkStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => 0;
-        public override long Position { get => 0; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
     }
 }

@@ -23,16 +23,6 @@ public class ExportTests
         public void Report(ExportProgress value) => Reports.Add(value);
     }
 
-    private static async Task<List<T>> ToList<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-        return list;
-    }
-
     [Fact]
     public async Task Start_wait_with_backoff_and_progress_then_download_without_credentials()
     {
@@ -250,7 +240,7 @@ public class ExportTests
         using var client = api.Client();
         var job = client.Jobs.GetExportJob(12, ReportFormat.Csv);
 
-        var typed = await api.Run(() => ToList(job.ReadRowsAsync<InvoicesReportRow>()));
+        var typed = await api.Run(() => job.ReadRowsAsync<InvoicesReportRow>().ToListAsync().AsTask());
 
         Assert.Equal([42, 43], typed.Select(r => r.Customer!.Id!.Value));
         Assert.Equal(88.00m, typed[0].TotalAmount!.Decimal);
@@ -268,8 +258,8 @@ public class ExportTests
         using var client = api.Client();
         var job = client.Jobs.GetExportJob(12, ReportFormat.Csv);
 
-        var rows = await api.Run(() => ToList(job.ReadRowsAsync()));
-        var typed = await ToList(job.ReadRowsAsync<InvoicesReportRow>());
+        var rows = await api.Run(() => job.ReadRowsAsync().ToListAsync().AsTask());
+        var typed = await job.ReadRowsAsync<InvoicesReportRow>().ToListAsync().AsTask();
 
         Assert.Equal(2, rows.Count);
         Assert.Equal("a, b", rows[0]["Note"]);
@@ -291,8 +281,8 @@ public class ExportTests
         using var client = api.Client();
         var job = client.Jobs.GetExportJob(12, ReportFormat.Json);
 
-        var rows = await api.Run(() => ToList(job.ReadRowsAsync()));
-        var typed = await ToList(job.ReadRowsAsync<InvoicesReportRow>());
+        var rows = await api.Run(() => job.ReadRowsAsync().ToListAsync().AsTask());
+        var typed = await job.ReadRowsAsync<InvoicesReportRow>().ToListAsync().AsTask();
 
         Assert.Equal(["1", "2"], rows.Select(r => r["id"]));
         Assert.Equal("""{"id":5,"name":"Ann"}""", rows[0]["customer"]);
@@ -427,21 +417,13 @@ public class ExportTests
     }
 
     /// <summary>A write-only destination that signals once it has received <c>threshold</c> bytes.</summary>
-    private sealed class GateStream(long threshold) : Stream
+    private sealed class GateStream(long threshold) : SinkStream
     {
         private long _length;
 
         public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
         public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -454,21 +436,9 @@ public class ExportTests
     }
 
     /// <summary>Produces <c>total</c> bytes lazily; past <c>gateAfter</c> bytes it waits for <c>gate</c>.</summary>
-    private sealed class GatedSource(long total, TaskCompletionSource gate, long gateAfter) : Stream
+    private sealed class GatedSource(long total, TaskCompletionSource gate, long gateAfter) : SourceStream
     {
         private long _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {

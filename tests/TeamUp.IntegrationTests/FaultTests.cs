@@ -11,12 +11,14 @@ public sealed class FaultTests(ITestOutputHelper output)
 {
     private const int FaultSeed = 20240601;
 
+    private sealed record Results(List<int> Invoices, List<string> Rows, List<string> Lines);
+
     private static Task<TeamUpSandbox> StartAsync(int invoices = 1200) =>
         TeamUpSandbox.StartAsync(new TeamUpSandboxOptions { Seed = 99, Customers = 100, Invoices = invoices, JobDuration = TimeSpan.Zero });
 
     /// <summary>Every invoice page by page, and every row of two reports page by page: the reads a sync job does.</summary>
     /// <remarks>With <paramref name="concurrency"/> 1 every request is drawn in the same order, so the fault figures repeat run after run.</remarks>
-    private static async Task<(List<int> Invoices, List<string> Rows, List<string> Lines)> ReadEverythingAsync(TeamUpClient client, int concurrency)
+    private static async Task<Results> ReadEverythingAsync(TeamUpClient client, int concurrency)
     {
         var invoices = await client.Invoices.ListAllAsync(new InvoiceListOptions { PageSize = 10, Expand = [InvoiceExpand.Payer] }).ToListAsync();
         var rows = await client.Reports.GetInvoicesRowsAsync(new InvoicesReportQuery
@@ -25,14 +27,29 @@ public sealed class FaultTests(ITestOutputHelper output)
             PageSize = 10,
         }).ToListAsync();
         var lines = await client.Reports.GetInvoiceLineItemsRowsAsync(new InvoiceLineItemsReportQuery { PageSize = 25, MaxConcurrency = concurrency }).ToListAsync();
-        return ([.. invoices.Select(i => i.Id)], [.. rows.Select(ReportTests.Json)], [.. lines.Select(ReportTests.Json)]);
+        return new([.. invoices.Select(i => i.Id)], [.. rows.Select(ReportTests.Json)], [.. lines.Select(ReportTests.Json)]);
     }
 
-    private static void AssertIdentical((List<int> Invoices, List<string> Rows, List<string> Lines) clean, (List<int> Invoices, List<string> Rows, List<string> Lines) faulty)
+    /// <summary>Reads everything clean, then again under <paramref name="faults"/>; reports the figures and checks both reads agree.</summary>
+    private async Task<(Results Faulty, int CleanRequests)> CleanThenFaultyAsync(TeamUpSandbox sandbox, TeamUpClient client, SandboxFaultOptions faults,
+        string title, int concurrency = 1)
     {
+        var clean = await ReadEverythingAsync(client, concurrency: 1);
+        var cleanRequests = sandbox.RequestLog.Count;
+        Assert.Equal(0, sandbox.FaultCounters.Total);
+
+        sandbox.ClearRequestLog();
+        sandbox.SetFaults(faults);
+        var watch = Stopwatch.StartNew();
+        var faulty = await ReadEverythingAsync(client, concurrency);
+        watch.Stop();
+
+        Report(title, sandbox, cleanRequests, watch.Elapsed);
         Assert.Equal(clean.Invoices, faulty.Invoices);
         Assert.Equal(clean.Rows, faulty.Rows);
         Assert.Equal(clean.Lines, faulty.Lines);
+        output.WriteLine($"  results identical: {faulty.Invoices.Count} invoices, {faulty.Rows.Count} invoice rows, {faulty.Lines.Count} line-item rows");
+        return (faulty, cleanRequests);
     }
 
     private void Report(string title, TeamUpSandbox sandbox, int cleanRequests, TimeSpan elapsed)
@@ -55,21 +72,11 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var sandbox = await StartAsync();
         using var client = Clients.For(sandbox, configure: o => o.MaxRetries = 5);
 
-        var clean = await ReadEverythingAsync(client, concurrency: 1);
-        var cleanRequests = sandbox.RequestLog.Count;
-        Assert.Equal(0, sandbox.FaultCounters.Total);
-
-        sandbox.ClearRequestLog();
         // Retry-After: 0 keeps the run fast; the wait itself is covered by the POST test below.
-        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, RateLimitRate = 0.10, ServerErrorRate = 0.10, RetryAfterSeconds = 0 });
-        var watch = Stopwatch.StartNew();
-        var faulty = await ReadEverythingAsync(client, concurrency: 1);
-        watch.Stop();
+        var (faulty, cleanRequests) = await CleanThenFaultyAsync(sandbox, client,
+            new SandboxFaultOptions { Seed = FaultSeed, RateLimitRate = 0.10, ServerErrorRate = 0.10, RetryAfterSeconds = 0 }, "20% 429/5xx on GETs");
 
-        Report("20% 429/5xx on GETs", sandbox, cleanRequests, watch.Elapsed);
-        AssertIdentical(clean, faulty);
         Assert.Equal(sandbox.Data.InvoicesFor(sandbox.DefaultProviderId).Select(i => i.Id), faulty.Invoices);
-        output.WriteLine($"  results identical: {faulty.Invoices.Count} invoices, {faulty.Rows.Count} invoice rows, {faulty.Lines.Count} line-item rows");
         Assert.InRange(sandbox.FaultCounters.RateLimited, 1, int.MaxValue);
         Assert.InRange(sandbox.FaultCounters.ServerErrors, 1, int.MaxValue);
         Assert.Equal(sandbox.RequestLog.Count, cleanRequests + sandbox.FaultCounters.Total);
@@ -81,19 +88,10 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var sandbox = await StartAsync(invoices: 600);
         using var client = Clients.For(sandbox, configure: o => o.MaxRetries = 5);
 
-        var clean = await ReadEverythingAsync(client, concurrency: 1);
-        var cleanRequests = sandbox.RequestLog.Count;
-
-        sandbox.ClearRequestLog();
-        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, DropConnectionRate = 0.10, TruncatedBodyRate = 0.10 });
-        var watch = Stopwatch.StartNew();
         // Line-item pages four at a time: faults hit requests in flight together.
-        var faulty = await ReadEverythingAsync(client, concurrency: 4);
-        watch.Stop();
+        await CleanThenFaultyAsync(sandbox, client, new SandboxFaultOptions { Seed = FaultSeed, DropConnectionRate = 0.10, TruncatedBodyRate = 0.10 },
+            "10% dropped connections + 10% truncated bodies on GETs", concurrency: 4);
 
-        Report("10% dropped connections + 10% truncated bodies on GETs", sandbox, cleanRequests, watch.Elapsed);
-        AssertIdentical(clean, faulty);
-        output.WriteLine($"  results identical: {faulty.Invoices.Count} invoices, {faulty.Rows.Count} invoice rows, {faulty.Lines.Count} line-item rows");
         Assert.InRange(sandbox.FaultCounters.DroppedConnections, 1, int.MaxValue);
         Assert.InRange(sandbox.FaultCounters.TruncatedBodies, 1, int.MaxValue);
     }
@@ -103,17 +101,11 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         await using var sandbox = await StartAsync(invoices: 300);
         using var client = Clients.For(sandbox);
-        var clean = await ReadEverythingAsync(client, concurrency: 1);
-        var cleanRequests = sandbox.RequestLog.Count;
 
-        sandbox.ClearRequestLog();
-        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, SlowBodyRate = 0.2, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(20) });
-        var watch = Stopwatch.StartNew();
-        var slow = await ReadEverythingAsync(client, concurrency: 1);
-        watch.Stop();
+        var (_, cleanRequests) = await CleanThenFaultyAsync(sandbox, client,
+            new SandboxFaultOptions { Seed = FaultSeed, SlowBodyRate = 0.2, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(20) },
+            "20% slow bodies (60 ms each), attempt timeout 10 s");
 
-        Report("20% slow bodies (60 ms each), attempt timeout 10 s", sandbox, cleanRequests, watch.Elapsed);
-        AssertIdentical(clean, slow);
         Assert.InRange(sandbox.FaultCounters.SlowBodies, 1, int.MaxValue);
         Assert.Equal(cleanRequests, sandbox.RequestLog.Count);
     }
@@ -124,17 +116,11 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var sandbox = await StartAsync(invoices: 300);
         // API answers are read whole inside the attempt, so the attempt timeout covers a body that trickles in.
         using var client = Clients.For(sandbox, configure: o => { o.AttemptTimeout = TimeSpan.FromMilliseconds(400); o.MaxRetries = 5; });
-        var clean = await ReadEverythingAsync(client, concurrency: 1);
-        var cleanRequests = sandbox.RequestLog.Count;
 
-        sandbox.ClearRequestLog();
-        sandbox.SetFaults(new SandboxFaultOptions { Seed = FaultSeed, SlowBodyRate = 0.1, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(400) });
-        var watch = Stopwatch.StartNew();
-        var slow = await ReadEverythingAsync(client, concurrency: 1);
-        watch.Stop();
+        var (_, cleanRequests) = await CleanThenFaultyAsync(sandbox, client,
+            new SandboxFaultOptions { Seed = FaultSeed, SlowBodyRate = 0.1, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(400) },
+            "10% slow bodies (1.2 s each), attempt timeout 400 ms");
 
-        Report("10% slow bodies (1.2 s each), attempt timeout 400 ms", sandbox, cleanRequests, watch.Elapsed);
-        AssertIdentical(clean, slow);
         Assert.InRange(sandbox.FaultCounters.SlowBodies, 1, int.MaxValue);
         // Every slow body cost one abandoned attempt (a loaded machine may add a timeout of its own, never fewer).
         Assert.InRange(sandbox.RequestLog.Count, cleanRequests + sandbox.FaultCounters.SlowBodies, int.MaxValue);
