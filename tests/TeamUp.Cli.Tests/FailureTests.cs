@@ -59,6 +59,28 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_stalled_download_exits_1_after_idle_timeout_and_leaves_no_file()
+    {
+        // The download origin sends the first half of the file, then nothing for 30 s.
+        await using var sandbox = await StartAsync(new SandboxFaultOptions
+        {
+            SlowBodyRate = 1, OnlyDownloads = true, SlowBodyChunks = 2, SlowBodyChunkDelay = TimeSpan.FromSeconds(30),
+        });
+        var dir = Tool.TempDirectory();
+        var output = Path.Combine(dir, "invoices.csv");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await Tool.RunAsync(sandbox, "reports", "export", "invoices", "--columns", "id", "--output", output, "--idle-timeout", "1");
+        watch.Stop();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.True(result.Stderr.Contains("Jobs_DownloadResult failed: no data arrived for 1 s (--idle-timeout)", StringComparison.Ordinal), result.ToString());
+        Assert.DoesNotContain("TeamUpClientOptions", result.Stderr);
+        Assert.Empty(Directory.GetFiles(dir));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"took {watch.Elapsed}: the download was waited out, not given up");
+    }
+
+    [Fact]
     public async Task An_export_that_outlasts_timeout_exits_1_and_says_how_to_pick_the_job_up()
     {
         await using var sandbox = await TeamUpSandbox.StartAsync(new TeamUpSandboxOptions

@@ -138,13 +138,13 @@ public sealed class FaultTests(ITestOutputHelper output)
         await job.WaitForCompletionAsync();
         var clean = await job.ReadRowsAsync().ToListAsync();
 
-        sandbox.SetFaults(new SandboxFaultOptions { TruncatedBodyRate = 1, IncludeDownloads = true });
+        sandbox.SetFaults(new SandboxFaultOptions { TruncatedBodyRate = 1, OnlyDownloads = true });
         var cut = await Assert.ThrowsAsync<TeamUpApiException>(() => job.ReadRowsAsync().ToListAsync());
 
-        sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, IncludeDownloads = true, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(100) });
+        sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, OnlyDownloads = true, SlowBodyChunks = 4, SlowBodyChunkDelay = TimeSpan.FromMilliseconds(100) });
         var slow = await job.ReadRowsAsync().ToListAsync();
 
-        sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, IncludeDownloads = true, SlowBodyChunks = 2, SlowBodyChunkDelay = TimeSpan.FromSeconds(5) });
+        sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, OnlyDownloads = true, SlowBodyChunks = 2, SlowBodyChunkDelay = TimeSpan.FromSeconds(5) });
         var watch = Stopwatch.StartNew();
         var stalled = await Assert.ThrowsAsync<TeamUpApiException>(() => job.DownloadToAsync(Stream.Null));
         watch.Stop();

@@ -145,6 +145,12 @@ public sealed class FaultTests
         Assert.True((await plain.GetAsync(url)).IsSuccessStatusCode);
         sandbox.SetFaults(new SandboxFaultOptions { TruncatedBodyRate = 1, IncludeDownloads = true });
         await Assert.ThrowsAnyAsync<Exception>(() => plain.GetStringAsync(url));
+
+        sandbox.SetFaults(new SandboxFaultOptions { RateLimitRate = 1, OnlyDownloads = true });
+        using (var api = await client.GetAsync($"jobs/{id}"))
+            Assert.Equal(200, (int)api.StatusCode);
+        using (var download = await plain.GetAsync(url))
+            Assert.Equal(429, (int)download.StatusCode);
     }
 
     [Fact]

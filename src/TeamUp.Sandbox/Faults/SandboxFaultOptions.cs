@@ -25,7 +25,7 @@ public sealed class SandboxFaultOptions
     /// <summary>Share of requests whose connection is aborted before any response byte.</summary>
     public double DropConnectionRate { get; set; }
 
-    /// <summary>Share of requests that get a 200 declaring the full Content-Length, half the body, then an aborted connection.</summary>
+    /// <summary>Share of requests that get a 200 declaring the full Content-Length, half the body, then a closed connection.</summary>
     public double TruncatedBodyRate { get; set; }
 
     /// <summary>Share of requests whose (complete, correct) body is written in <see cref="SlowBodyChunks"/> chunks with delays.</summary>
@@ -40,6 +40,9 @@ public sealed class SandboxFaultOptions
 
     /// <summary>Also inject faults (not latency) on the download origin.</summary>
     public bool IncludeDownloads { get; set; }
+
+    /// <summary>Inject faults on the download origin only, sparing the API: an export starts and finishes, then its download is troubled.</summary>
+    public bool OnlyDownloads { get; set; }
 
     internal double TotalRate => RateLimitRate + ServerErrorRate + DropConnectionRate + TruncatedBodyRate + SlowBodyRate;
 

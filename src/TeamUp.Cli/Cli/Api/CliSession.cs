@@ -97,6 +97,10 @@ internal sealed class CliSession : IAsyncDisposable
         {
             options.ExportTimeout = exportTimeout;
         }
+        if (settings.DownloadIdleTimeout is { } idleTimeout)
+        {
+            options.DownloadIdleTimeout = idleTimeout;
+        }
         host.ConfigureClient?.Invoke(options);
         return options;
     }

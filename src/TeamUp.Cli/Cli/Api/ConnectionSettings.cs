@@ -10,4 +10,7 @@ internal sealed record ConnectionSettings(
 {
     /// <summary>How long to wait for an export job (<c>reports export --timeout</c>); the client's default otherwise.</summary>
     public TimeSpan? ExportTimeout { get; init; }
+
+    /// <summary>How long a download may receive nothing (<c>reports export --idle-timeout</c>); the client's default otherwise.</summary>
+    public TimeSpan? DownloadIdleTimeout { get; init; }
 }

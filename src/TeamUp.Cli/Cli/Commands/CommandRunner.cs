@@ -28,9 +28,11 @@ internal static class CommandRunner
         catch (TeamUpApiException e)
         {
             // The client's messages name the operation and the status ("Invoices_List failed: 503 Service Unavailable. ...").
-            cli.Log(e.Message.Contains(" failed: ", StringComparison.Ordinal) || e.Message.Contains(" refused: ", StringComparison.Ordinal)
-                ? e.Message
-                : $"{e.Operation ?? "TeamUp request"} failed: {e.Message}");
+            // Where one names a client option the CLI sets from a flag, the user reads the flag.
+            var message = e.Message.Replace("TeamUpClientOptions.DownloadIdleTimeout", "--idle-timeout", StringComparison.Ordinal);
+            cli.Log(message.Contains(" failed: ", StringComparison.Ordinal) || message.Contains(" refused: ", StringComparison.Ordinal)
+                ? message
+                : $"{e.Operation ?? "TeamUp request"} failed: {message}");
             return ExitCodes.ApiFailure;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -148,7 +148,8 @@ internal static class ReportsCommands
         format.AcceptOnlyFromAmong("csv", "json");
         var output = new Option<FileInfo>("--output", "-o") { Description = "The file to write (replaced atomically when the download completes).", Required = true };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the job to finish.", DefaultValueFactory = _ => 600 };
-        var command = new Command("export", "Start an export job, show its progress on stderr, download the result to a file.") { report, grouped, columns, filters, sort, format, output, timeout };
+        var idleTimeout = new Option<int>("--idle-timeout") { Description = "Seconds the download may receive nothing before it counts as stalled.", DefaultValueFactory = _ => 60 };
+        var command = new Command("export", "Start an export job, show its progress on stderr, download the result to a file.") { report, grouped, columns, filters, sort, format, output, timeout, idleTimeout };
         command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
         {
             var settings = global.Resolve(parse);
@@ -160,9 +161,11 @@ internal static class ReportsCommands
             if (Directory.Exists(target.FullName)) throw new UsageException($"--output: '{target.FullName}' is a folder.");
             var seconds = parse.GetValue(timeout);
             if (seconds < 1) throw new UsageException("--timeout must be at least 1 second.");
+            var idleSeconds = parse.GetValue(idleTimeout);
+            if (idleSeconds < 1) throw new UsageException("--idle-timeout must be at least 1 second.");
             var reportFormat = new ReportFormat(parse.GetValue(format)!);
             var request = catalog.CreateExportRequest(columnKeys, parse.GetValue(filters) ?? [], CommandRunner.SplitList(parse.GetValue(sort)), reportFormat);
-            settings = settings with { ExportTimeout = TimeSpan.FromSeconds(seconds) };
+            settings = settings with { ExportTimeout = TimeSpan.FromSeconds(seconds), DownloadIdleTimeout = TimeSpan.FromSeconds(idleSeconds) };
 
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
