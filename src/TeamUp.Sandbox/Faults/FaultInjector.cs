@@ -80,7 +80,8 @@ internal sealed class FaultInjector
     private static bool Eligible(string method, SandboxFaultOptions options, bool downloadOrigin)
     {
         if (options.TotalRate <= 0) return false;
-        if (downloadOrigin ? !options.IncludeDownloads && !options.OnlyDownloads : options.OnlyDownloads) return false;
+        if (downloadOrigin && !options.IncludeDownloads && !options.OnlyDownloads) return false;
+        if (!downloadOrigin && options.OnlyDownloads) return false;
         return HttpMethods.IsGet(method) || options.IncludePost && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method);
     }
 

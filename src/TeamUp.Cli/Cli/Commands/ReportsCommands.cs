@@ -29,6 +29,11 @@ internal static class ReportsCommands
         Required = true,
     };
 
+    private static Option<string[]> SortOption() => new("--sort")
+    {
+        Description = "Sort keys (column keys, '-' for descending), comma-separated.",
+    };
+
     private static Option<string[]> FilterOption() => new("--filter")
     {
         Description = "A filter as key=value (repeatable), e.g. status=paid, due_date_gte=2025-01-01, customers=3,4. Lists take commas.",
@@ -40,7 +45,7 @@ internal static class ReportsCommands
         var grouped = new Option<bool>("--grouped") { Description = "The grouped report (count and summed money per group)." };
         var columns = ColumnsOption();
         var filters = FilterOption();
-        var sort = new Option<string[]>("--sort") { Description = "Sort keys (column keys, '-' for descending), comma-separated." };
+        var sort = SortOption();
         var max = new Option<int?>("--max") { Description = "Stop after this many rows." };
         var pageSize = new Option<int>("--page-size") { Description = "Rows per request (1-100).", DefaultValueFactory = _ => 100 };
         var format = new Option<string>("--format") { Description = "json (NDJSON rows) or csv.", DefaultValueFactory = _ => "json" };
@@ -143,7 +148,7 @@ internal static class ReportsCommands
         var grouped = new Option<bool>("--grouped") { Description = "Export the grouped report." };
         var columns = ColumnsOption();
         var filters = FilterOption();
-        var sort = new Option<string[]>("--sort") { Description = "Sort keys (column keys, '-' for descending), comma-separated." };
+        var sort = SortOption();
         var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "json");
         var output = new Option<FileInfo>("--output", "-o") { Description = "The file to write (replaced atomically when the download completes).", Required = true };

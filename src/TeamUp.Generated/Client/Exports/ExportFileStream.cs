@@ -17,7 +17,7 @@ internal sealed class ExportFileStream : Stream
         _inner = inner;
         _idleTimeout = idleTimeout;
         _time = time;
-        // One timer for the whole file, re-armed per read: a linked source per read would cost more than a small read.
+        // One timer for the whole file, re-armed before each read and disarmed after it, rather than a timer per read.
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }
 
@@ -74,13 +74,6 @@ internal sealed class ExportFileStream : Stream
             _inner.Dispose();
         }
         base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        _idle.Dispose();
-        await _inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     // The response did arrive, so not TeamUpTransportFailure's "no response"; still status 0, as no status explains it.
