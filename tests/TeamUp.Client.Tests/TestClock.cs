@@ -21,7 +21,10 @@ internal sealed class TestClock : FakeTimeProvider
     /// <summary>The real-time bound of one <see cref="Run{T}"/> (default 60 s): only a test that hangs ever reaches it.</summary>
     public TimeSpan RealTimeBound { get; set; } = TimeSpan.FromSeconds(60);
 
-    private readonly Lock _gate = new();
+    // Guards the timer list, and makes moving the clock and (re)setting a timer mutually exclusive: a timer set while
+    // the clock moved would be due later than the time it was recorded at, and the clock would keep "moving" to it.
+    // A Monitor, because timer callbacks run inside Advance and may set timers again on the same thread.
+    private readonly object _gate = new();
     private readonly List<Entry> _timers = [];
     private int _stalled;
     private int _stalledRequests;
@@ -62,8 +65,8 @@ internal sealed class TestClock : FakeTimeProvider
         lock (_gate)
         {
             _timers.Add(entry);
+            timer.Change(dueTime, period);
         }
-        timer.Change(dueTime, period);
         return timer;
     }
 
@@ -103,19 +106,19 @@ internal sealed class TestClock : FakeTimeProvider
         var started = Stopwatch.GetTimestamp();
         while (!task.IsCompleted)
         {
-            if (!TryAdvance())
+            if (Stopwatch.GetElapsedTime(started) > RealTimeBound)
             {
-                if (Stopwatch.GetElapsedTime(started) > RealTimeBound)
-                {
-                    throw new TimeoutException($"The code under test did not finish within {RealTimeBound.TotalSeconds} s of real time "
-                        + $"and the fake clock had nothing it could move to: {Describe()}");
-                }
-                // Not a sleep the test depends on: the yield that lets the code under test reach its next wait.
-                await Task.WhenAny(task, Task.Delay(1));
+                throw new TimeoutException($"The code under test did not finish within {RealTimeBound.TotalSeconds} s of real time; "
+                    + $"the fake clock is at +{(GetUtcNow() - Start).TotalSeconds} s with nothing it could move to: {Describe()}");
+            }
+            if (TryAdvance())
+            {
+                await Task.Yield();
             }
             else
             {
-                await Task.Yield();
+                // Not a sleep the test depends on: the yield that lets the code under test reach its next wait.
+                await Task.WhenAny(task, Task.Delay(1));
             }
         }
         return await task;
@@ -159,8 +162,18 @@ internal sealed class TestClock : FakeTimeProvider
         {
             return false;
         }
-        var now = GetUtcNow();
-        Advance(to > now ? to - now : TimeSpan.Zero);
+        lock (_gate)
+        {
+            var now = GetUtcNow();
+            if (to <= now)
+            {
+                // Due already but not fired: fire what is due without moving; report no move, so that a timer that
+                // never fires ends in the real-time bound with a description instead of a busy loop.
+                Advance(TimeSpan.Zero);
+                return false;
+            }
+            Advance(to - now);
+        }
         Interlocked.Increment(ref _advances);
         return true;
     }
@@ -220,8 +233,11 @@ internal sealed class TestClock : FakeTimeProvider
     {
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            entry.Set(clock.GetUtcNow(), dueTime, period);
-            return inner.Change(dueTime, period);
+            lock (clock._gate)
+            {
+                entry.Set(clock.GetUtcNow(), dueTime, period);
+                return inner.Change(dueTime, period);
+            }
         }
 
         public void Dispose()
