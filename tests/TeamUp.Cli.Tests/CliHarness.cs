@@ -39,6 +39,8 @@ public static class Tool
             options.ExportPollInterval = TimeSpan.FromMilliseconds(50);
             options.ExportMaxPollInterval = TimeSpan.FromMilliseconds(100);
         },
+        // The machine's TEAMUP_* variables never reach a test run: the outcome must not depend on who runs the tests.
+        Environment = _ => null,
     };
 
     /// <summary>Runs the tool in-process.</summary>
@@ -51,6 +53,15 @@ public static class Tool
     }
 
     public static Task<CliResult> RunAsync(TeamUpSandbox sandbox, params string[] args) => RunAsync([.. args, .. Connect(sandbox)]);
+
+    /// <summary>Runs the tool in-process with exactly these environment variables (and no others).</summary>
+    public static async Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await Program.RunAsync(args, stdout, stderr, FastRetries with { Environment = name => environment.GetValueOrDefault(name) });
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
 
     /// <summary>The built tool, as users run it: <c>dotnet teamup.dll ...</c>.</summary>
     public static string ToolPath

@@ -29,7 +29,7 @@ public sealed class InProcessTests(SandboxFixture fixture) : IClassFixture<Sandb
         var rows = result.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var expected = Sandbox.Data.InvoicesFor(Sandbox.DefaultProviderId).Count(i => i.Status == "paid");
         Assert.Equal(expected, rows.Count);
-        Assert.All(rows, r => Assert.Equal("paid", r.GetProperty("status").GetString()));
+        Each.Of(rows, r => Assert.Equal("paid", r.GetProperty("status").GetString()));
         var dates = rows.Select(r => r.GetProperty("due_date").GetString()).ToList();
         Assert.Equal(dates.OrderByDescending(d => d, StringComparer.Ordinal), dates);
     }
@@ -103,9 +103,34 @@ public sealed class InProcessTests(SandboxFixture fixture) : IClassFixture<Sandb
     public async Task Export_download_never_sends_authorization_to_the_file_host()
     {
         var dir = Tool.TempDirectory();
+        var before = Sandbox.RequestLog.Count;
         var result = await Tool.RunAsync(Sandbox, "reports", "export", "invoice-line-items", "--columns", "type,amount", "--output", Path.Combine(dir, "lines.csv"));
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(new FileInfo(Path.Combine(dir, "lines.csv")).Length > 0);
+
+        var seen = Sandbox.RequestLog.Skip(before).ToList();
+        var downloads = seen.Where(e => e.Origin == "download").ToList();
+        Assert.NotEmpty(downloads);
+        Each.Of(downloads, e => Assert.False(e.SentAuthorization, $"{e.Method} {e.PathAndQuery} carried an Authorization header"));
+        Each.Of(seen.Where(e => e.Origin == "api"), e => Assert.True(e.SentAuthorization)); // the header does exist, on the API
+        var lines = File.ReadAllLines(Path.Combine(dir, "lines.csv"));
+        // The whole file, header included: every line item of the provider's invoices but drafts (not in reports).
+        Assert.Equal(Sandbox.Data.LineItemsFor(Sandbox.DefaultProviderId).Count(x => x.Invoice.Status != "draft") + 1, lines.Length);
+    }
+
+    [Fact]
+    public async Task Export_grouped_writes_one_row_per_group_of_the_dataset()
+    {
+        var dir = Tool.TempDirectory();
+        var output = Path.Combine(dir, "by-year.csv");
+        var result = await Tool.RunAsync(Sandbox, "reports", "export", "invoices", "--grouped", "--columns", "due_date_year", "--output", output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("due_date_year", lines[0].Split(',')[0]);
+        var years = Sandbox.Data.InvoicesFor(Sandbox.DefaultProviderId).Where(i => i.Status != "draft")
+            .Select(i => i.DueDate.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.True(years.Count > 1); // a grouping that merges nothing would not show the grouping
+        Assert.Equal(years, lines.Skip(1).Select(l => l.Split(',')[0]).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -139,8 +164,74 @@ public sealed class InProcessTests(SandboxFixture fixture) : IClassFixture<Sandb
     [Fact]
     public async Task Base_url_without_token_is_a_usage_error()
     {
+        var before = Sandbox.RequestLog.Count;
         var result = await Tool.RunAsync("invoices", "list", "--base-url", Sandbox.BaseUrl.ToString());
-        if (Environment.GetEnvironmentVariable("TEAMUP_TOKEN") is null) Assert.Equal(2, result.ExitCode);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("TEAMUP_TOKEN", result.Stderr);
+        Assert.Equal(before, Sandbox.RequestLog.Count);
+    }
+
+    [Fact]
+    public async Task Environment_variables_stand_in_for_base_url_token_and_provider()
+    {
+        var provider = Sandbox.ProviderIds[1];
+        var result = await Tool.RunWithEnvironmentAsync(new Dictionary<string, string>
+        {
+            ["TEAMUP_BASE_URL"] = Sandbox.BaseUrl.ToString(),
+            ["TEAMUP_TOKEN"] = Sandbox.Token,
+            ["TEAMUP_PROVIDER_ID"] = provider.ToString(),
+        }, "invoices", "list", "--max", "4");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Sandbox.Data.InvoicesFor(provider).Take(4).Select(i => i.Id), result.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt32()));
+        Assert.DoesNotContain("embedded sandbox", result.Stderr); // TEAMUP_BASE_URL was used, not the in-process sandbox
+    }
+
+    [Fact]
+    public async Task The_command_line_wins_over_the_environment()
+    {
+        var (first, second) = (Sandbox.ProviderIds[0], Sandbox.ProviderIds[1]);
+        var result = await Tool.RunWithEnvironmentAsync(new Dictionary<string, string>
+        {
+            ["TEAMUP_BASE_URL"] = "https://goteamup.invalid/api/v2",
+            ["TEAMUP_TOKEN"] = "not-the-token",
+            ["TEAMUP_PROVIDER_ID"] = second.ToString(),
+        }, ["invoices", "list", "--max", "3", "--provider-id", first.ToString(), .. Tool.Connect(Sandbox)]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Sandbox.Data.InvoicesFor(first).Take(3).Select(i => i.Id), result.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_provider_id_variable_that_is_not_a_number_is_a_usage_error()
+    {
+        var result = await Tool.RunWithEnvironmentAsync(new Dictionary<string, string> { ["TEAMUP_PROVIDER_ID"] = "acme" }, ["invoices", "list", .. Tool.Connect(Sandbox)]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("TEAMUP_PROVIDER_ID 'acme' is not an integer", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("customer")]
+    [InlineData("provider")]
+    [InlineData(null)]
+    public async Task Request_mode_is_sent_as_the_Teamup_Request_Mode_header(string? mode)
+    {
+        var before = Sandbox.RequestLog.Count;
+        string[] args = mode is null ? ["invoices", "list", "--max", "1"] : ["invoices", "list", "--max", "1", "--request-mode", mode];
+        var result = await Tool.RunAsync(Sandbox, args);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var sent = Assert.Single(Sandbox.RequestLog.Skip(before));
+        Assert.Equal(mode, sent.RequestMode);
+    }
+
+    [Fact]
+    public async Task A_request_mode_other_than_provider_or_customer_is_a_usage_error()
+    {
+        var result = await Tool.RunAsync(Sandbox, "invoices", "list", "--request-mode", "staff");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("staff", result.Stderr);
     }
 
     [Fact]
@@ -170,7 +261,7 @@ public sealed class InProcessTests(SandboxFixture fixture) : IClassFixture<Sandb
             "--token", Sandbox.BearerToken, "--auth-scheme", "bearer", "--provider-id", provider.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
         var ids = Sandbox.Data.InvoicesFor(provider).Select(i => i.Id).ToHashSet();
-        Assert.All(result.StdoutLines, l => Assert.Contains(JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt32(), ids));
+        Each.Of(result.StdoutLines, l => Assert.Contains(JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt32(), ids));
     }
 
     [Fact]

@@ -39,8 +39,8 @@ public class DependencyInjectionTests
 
         Assert.Equal(7, job.Id);
         Assert.Equal(2, api.Requests.Count); // the resilience handler is in the DI pipeline
-        Assert.All(api.Requests, r => Assert.Equal("Token " + FakeTeamUp.Key, r.Authorization));
-        Assert.All(api.Requests, r => Assert.Equal("314", r.Headers["TeamUp-Provider-ID"]));
+        Each.Of(api.Requests, r => Assert.Equal("Token " + FakeTeamUp.Key, r.Authorization));
+        Each.Of(api.Requests, r => Assert.Equal("314", r.Headers["TeamUp-Provider-ID"]));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public class ExportTests
         Assert.Equal("id,due_date\n1,2026-01-31\n", Encoding.UTF8.GetString(file.ToArray()));
         var download = Assert.Single(api.Requests, r => r.Uri.Host == "storage.test");
         Assert.Null(download.Authorization);
-        Assert.All(api.Requests.Where(r => r.Uri.Host == "api.teamup.test"), r => Assert.Equal("Token " + FakeTeamUp.Key, r.Authorization));
+        Each.Of(api.Requests.Where(r => r.Uri.Host == "api.teamup.test"), r => Assert.Equal("Token " + FakeTeamUp.Key, r.Authorization));
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public class ExportTests
         Assert.Equal([1, 2], typed.Select(r => r.Id!.Value));
         Assert.Equal(new DateOnly(2026, 1, 31), typed[0].DueDate);
         Assert.Null(typed[1].DueDate);
-        Assert.All(api.Requests.Where(r => r.Uri.Host == "storage.test"), r => Assert.Null(r.Authorization));
+        Each.Of(api.Requests.Where(r => r.Uri.Host == "storage.test"), r => Assert.Null(r.Authorization));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public class PagingTests
         Assert.Contains("page_size=2", uris[0]);
         Assert.Equal(next2, uris[1]);
         Assert.Equal(next3, uris[2]);
-        Assert.All(api.Requests, r => Assert.Equal("Token " + FakeTeamUp.Key, r.Authorization));
+        Each.Of(api.Requests, r => Assert.Equal("Token " + FakeTeamUp.Key, r.Authorization));
     }
 
     [Theory]
@@ -128,7 +128,7 @@ public class PagingTests
 
         Assert.Equal(Enumerable.Range(1, 7), rows);
         Assert.Equal(3, api.Requests.Count); // 7 rows / 3 per page: no fourth request
-        Assert.All(api.Requests, r =>
+        Each.Of(api.Requests, r =>
         {
             Assert.Contains("format=json", r.Uri.Query);
             Assert.Contains("page_size=3", r.Uri.Query);

@@ -20,8 +20,8 @@ public sealed class AuthAndProviderTests(SharedSandbox shared)
             Assert.Equal(_data.InvoicesFor(providerId).Select(i => i.Id), invoices.Select(i => i.Id));
             Assert.Equal(_data.ReportInvoices(providerId).Select(i => i.Id), rows.Select(r => r.Id!.Value));
             var iso = _data.Provider(providerId).Currency.IsoCode;
-            Assert.All(invoices, i => Assert.Equal(iso, i.TotalAmountDue.IsoCurrencyCode));
-            Assert.All(rows, r => Assert.Equal(iso, r.TotalAmount!.IsoCurrencyCode));
+            Each.Of(invoices, i => Assert.Equal(iso, i.TotalAmountDue.IsoCurrencyCode));
+            Each.Of(rows, r => Assert.Equal(iso, r.TotalAmount!.IsoCurrencyCode));
         }
 
         // Without the header, the sandbox's credentials act for the first provider.
@@ -101,7 +101,7 @@ public sealed class AuthAndProviderTests(SharedSandbox shared)
         var expand = await Assert.ThrowsAsync<TeamUpApiException>(() => client.Invoices.RetrieveAsync(_data.Invoices[0].Id, expand: [new InvoiceExpand("customer")]));
         var status = await Assert.ThrowsAsync<TeamUpApiException>(() => client.Reports.GetInvoicesDataAsync(status: new ReportInvoiceStatus("draft")));
 
-        Assert.All(new[] { column, export, pageSize, expand, status }, e =>
+        Each.Of(new[] { column, export, pageSize, expand, status }, e =>
         {
             Assert.Equal(400, e.StatusCode);
             Assert.False(string.IsNullOrEmpty(e.Error?.Detail));

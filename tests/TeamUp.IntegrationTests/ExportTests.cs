@@ -79,7 +79,7 @@ public sealed class ExportTests(ExportSandbox fixture, ITestOutputHelper output)
         var log = Downloads();
         Assert.Equal(downloads, log.Count);
         // The download origin answers 400 authorization_not_allowed to any request carrying Authorization.
-        Assert.All(log, e => Assert.Equal(200, e.StatusCode));
+        Each.Of(log, e => Assert.Equal(200, e.StatusCode));
     }
 
     private static List<Dictionary<string, string?>> Cells<T>(IEnumerable<T> rows, params (string Key, Func<T, string?> Cell)[] columns) =>
@@ -129,7 +129,7 @@ public sealed class ExportTests(ExportSandbox fixture, ITestOutputHelper output)
         {
             var rows = await job.ReadRowsAsync<InvoicesReportRow>().ToListAsync();
             Assert.Equal(expected.Select(ReportTests.Json), rows.Select(ReportTests.Json));
-            Assert.All(rows, r => Assert.Equal("eur", r.TotalAmount!.IsoCurrencyCode));
+            Each.Of(rows, r => Assert.Equal("eur", r.TotalAmount!.IsoCurrencyCode));
         }
         else
         {

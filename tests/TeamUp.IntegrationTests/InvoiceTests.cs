@@ -17,7 +17,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
         var invoices = await client.Invoices.ListAllAsync(new InvoiceListOptions { PageSize = 37 }).ToListAsync();
 
         Assert.Equal(expected.Select(i => i.Id), invoices.Select(i => i.Id));
-        Assert.All(invoices, i =>
+        Each.Of(invoices, i =>
         {
             var truth = _data.FindInvoice(i.Id)!;
             Assert.Equal(truth.Status, i.Status.ToString());
@@ -31,7 +31,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
         });
         var pages = _sandbox.RequestLog.Where(e => e.Method == "GET" && e.PathAndQuery.StartsWith("/api/v2/invoices?", StringComparison.Ordinal)).ToList();
         Assert.Equal((expected.Count + 36) / 37, pages.Count);
-        Assert.All(pages, p => Assert.Contains("page_size=37", p.PathAndQuery, StringComparison.Ordinal));
+        Each.Of(pages, p => Assert.Contains("page_size=37", p.PathAndQuery, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
         var invoices = await client.Invoices.ListAllAsync(new InvoiceListOptions { Expand = [InvoiceExpand.Payer], PageSize = 100 }).ToListAsync();
 
         Assert.Equal(_data.InvoicesFor(shared.Provider1).Count, invoices.Count);
-        Assert.All(invoices, i =>
+        Each.Of(invoices, i =>
         {
             var customer = _data.Customer(_data.FindInvoice(i.Id)!.CustomerId);
             Assert.True(i.Payer.IsExpanded);
@@ -94,7 +94,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
         using var client = Clients.For(_sandbox, shared.Provider1);
 
         var plain = await client.Invoices.ListAsync(pageSize: 30);
-        Assert.All(plain.Results, i =>
+        Each.Of(plain.Results, i =>
         {
             Assert.Null(i.LineItems);
             Assert.Null(i.Charges);
@@ -111,7 +111,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
                 InvoiceExpand.AppliedCredits, InvoiceExpand.Taxes, InvoiceExpand.CreditNotes],
             PageSize = 100,
         }).ToListAsync();
-        Assert.All(deferred, i =>
+        Each.Of(deferred, i =>
         {
             var truth = _data.FindInvoice(i.Id)!;
             Assert.Equal(truth.LineItems.Select(l => (l.Id, l.Type, l.Price, l.TotalAmountDue)),
@@ -122,7 +122,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
             Assert.Equal(truth.AppliedCredits.Select(c => (c.Id, c.Amount)), i.AppliedCredits!.Select(c => (c.Id, c.Amount.Decimal)));
             Assert.Equal(truth.Taxes.Select(t => (t.Id, t.PurchaseFeeId, t.Amount)), i.Taxes!.Select(t => (t.Id, t.PurchaseFee.Id, t.Amount.Decimal)));
             Assert.Equal(truth.CreditNoteIds.Count, i.CreditNotes!.Count);
-            Assert.All(i.LineItems!, l => Assert.False(l.BilledItem.IsExpanded));
+            Each.Of(i.LineItems!, l => Assert.False(l.BilledItem.IsExpanded));
         });
         // The dataset has every deferred kind somewhere, so the checks above were not vacuous.
         Assert.Contains(deferred, i => i.Discounts!.Count > 0);
@@ -144,7 +144,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
         var page = await client.Invoices.ListAsync(fields: [.. RequiredFields, "line_items", "taxes"], pageSize: 40);
 
         Assert.Equal(40, page.Results.Count);
-        Assert.All(page.Results, i =>
+        Each.Of(page.Results, i =>
         {
             var truth = _data.FindInvoice(i.Id)!;
             Assert.Equal(truth.Status, i.Status.ToString());
@@ -162,7 +162,7 @@ public sealed class InvoiceTests(SharedSandbox shared)
 
         var page = await client.Invoices.ListAsync(fields: ["id", "status", "line_items"], pageSize: 40);
 
-        Assert.All(page.Results, i =>
+        Each.Of(page.Results, i =>
         {
             var truth = _data.FindInvoice(i.Id)!;
             Assert.Equal(truth.Status, i.Status.ToString());

@@ -27,7 +27,7 @@ public sealed class MoneyTests(SharedSandbox shared)
         var amounts = invoices.SelectMany(i => new[] { i.TotalAmountDue }
             .Concat(i.LineItems!.SelectMany(l => new[] { l.Price, l.TotalAmountDue }))
             .Concat(i.Discounts!.Select(d => d.Amount))).ToList();
-        Assert.All(amounts, m =>
+        Each.Of(amounts, m =>
         {
             Assert.Equal(m.String, m.Format());
             Assert.Equal(currency.Format(m.Decimal), m.String);
@@ -57,7 +57,7 @@ public sealed class MoneyTests(SharedSandbox shared)
         Assert.Equal(_data.Provider(shared.Provider1).Currency.Format(gbpTotal.Decimal), gbpTotal.Format());
         Assert.Equal(_data.Provider(shared.Provider2).Currency.Format(eurTotal.Decimal), eurTotal.Format());
         // Line items add up to each invoice's subtotal, exactly.
-        Assert.All(gbp, i => Assert.Equal(_data.FindInvoice(i.Id)!.SubtotalAmount, i.LineItems!.Sum(l => l.Price).Decimal));
+        Each.Of(gbp, i => Assert.Equal(_data.FindInvoice(i.Id)!.SubtotalAmount, i.LineItems!.Sum(l => l.Price).Decimal));
 
         var mixed = Assert.Throws<CurrencyMismatchException>(() => gbp.Concat(eur).Sum(i => i.TotalAmountDue));
         Assert.Equal(("gbp", "eur"), (mixed.LeftCurrency?.ToLowerInvariant(), mixed.RightCurrency?.ToLowerInvariant()));

@@ -56,8 +56,8 @@ public sealed class ReportTests(SharedSandbox shared)
 
         AssertInvoiceRows(_data.ReportInvoices(shared.Provider1), rows);
         // Only the asked columns come back.
-        Assert.All(rows, r => Assert.Null(r.Number));
-        Assert.All(rows, r => Assert.Null(r.Customer!.Name));
+        Each.Of(rows, r => Assert.Null(r.Number));
+        Each.Of(rows, r => Assert.Null(r.Customer!.Name));
     }
 
     /// <summary>A filter family: how to set it on the query, and which invoices it keeps.</summary>
@@ -191,7 +191,7 @@ public sealed class ReportTests(SharedSandbox shared)
         {
             var list = expected.ToList();
             Assert.Equal(list.Select(x => x.Line.Id), rows.Select(r => r.Id!.Value));
-            Assert.All(list.Zip(rows), pair =>
+            Each.Of(list.Zip(rows), pair =>
             {
                 var ((invoice, line), row) = pair;
                 Assert.Equal(invoice.Id, row.Invoice!.Id);
@@ -254,7 +254,7 @@ public sealed class ReportTests(SharedSandbox shared)
         var paidCount = _data.ReportInvoices(shared.Provider1).Count(i => i.Status == "paid");
         Assert.Equal(paidCount, all.Count);
         Assert.Equal((paidCount + 22) / 23, pageRequests.Count);
-        Assert.All(pageRequests.Select((e, n) => (e, n)), x =>
+        Each.Of(pageRequests.Select((e, n) => (e, n)), x =>
         {
             Assert.Contains($"page={x.n + 1}", x.e.PathAndQuery, StringComparison.Ordinal);
             Assert.Contains("page_size=23", x.e.PathAndQuery, StringComparison.Ordinal);
@@ -311,7 +311,7 @@ public sealed class ReportTests(SharedSandbox shared)
             .GroupBy(i => (i.PurchaseType, Processor: _data.Processor(i)?.Name))
             .ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(expected.Count, byTypeAndProcessor.Count);
-        Assert.All(byTypeAndProcessor, r => Assert.Equal(expected[(r.PurchaseType!, r.PaymentProcessor)], r.Count));
+        Each.Of(byTypeAndProcessor, r => Assert.Equal(expected[(r.PurchaseType!, r.PaymentProcessor)], r.Count));
         Assert.Equal(byTypeAndProcessor.Select(r => r.Count).OrderDescending(), byTypeAndProcessor.Select(r => r.Count));
         Assert.Equal(invoices.Count(i => i.Status == "paid" && i.PurchaseType is "membership" or "class" or "course"), byTypeAndProcessor.Sum(r => r.Count));
     }
@@ -338,7 +338,7 @@ public sealed class ReportTests(SharedSandbox shared)
             {
                 var expected = source.GroupBy(x => Truth.LineReportType(x.Line.Type)).ToDictionary(g => g.Key, g => g.Sum(x => x.Line.Price));
                 Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), rows.Select(r => r.Type.ToString()!).Order(StringComparer.Ordinal));
-                Assert.All(rows, r =>
+                Each.Of(rows, r =>
                 {
                     Assert.Equal(expected[r.Type.ToString()!], r.TotalAmount!.Decimal);
                     Assert.Equal(currency.IsoCode, r.TotalAmount.IsoCurrencyCode);

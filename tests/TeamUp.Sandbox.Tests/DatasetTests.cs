@@ -25,7 +25,7 @@ public sealed class DatasetTests
         Assert.Contains(data.Invoices, i => i.Adjustments.Count > 0);
         Assert.Contains(data.Invoices, i => i.AppliedCredits.Count > 0);
         Assert.Equal(3, data.Invoices.SelectMany(i => i.Charges).Select(c => c.PaymentProcessorId).Distinct().Count(id => id / 10 == 101));
-        Assert.All(data.Invoices.Where(i => i.Status is not ("upcoming" or "draft")), i => Assert.True(i.DueDate <= data.AnchorDate));
+        Each.Of(data.Invoices.Where(i => i.Status is not ("upcoming" or "draft")), i => Assert.True(i.DueDate <= data.AnchorDate));
         Assert.True(data.Invoices.Min(i => i.DueDate) >= data.AnchorDate.AddMonths(-24));
     }
 

@@ -144,7 +144,8 @@ public sealed class FaultTests
         sandbox.SetFaults(new SandboxFaultOptions { RateLimitRate = 1 });
         Assert.True((await plain.GetAsync(url)).IsSuccessStatusCode);
         sandbox.SetFaults(new SandboxFaultOptions { TruncatedBodyRate = 1, IncludeDownloads = true });
-        await Assert.ThrowsAnyAsync<Exception>(() => plain.GetStringAsync(url));
+        var cut = await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetStringAsync(url)); // the body is cut short, not refused
+        Assert.Equal(HttpRequestError.ResponseEnded, cut.HttpRequestError);
 
         sandbox.SetFaults(new SandboxFaultOptions { RateLimitRate = 1, OnlyDownloads = true });
         using (var api = await client.GetAsync($"jobs/{id}"))

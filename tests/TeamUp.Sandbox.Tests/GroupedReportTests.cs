@@ -55,7 +55,7 @@ public sealed class GroupedReportTests(SharedSandbox shared)
         var rows = report.Rows();
         Assert.Equal(lines.Sum(l => l.Price), rows.Sum(r => r["total_amount"].Decimal()));
         Assert.Equal(rows.Select(r => r["total_amount"].Decimal()).OrderDescending(), rows.Select(r => r["total_amount"].Decimal()));
-        Assert.All(rows, r => Assert.Equal("eur", (string?)r["total_amount"]!["iso_currency_code"]));
+        Each.Of(rows, r => Assert.Equal("eur", (string?)r["total_amount"]!["iso_currency_code"]));
         var flat = rows.Single(r => (string?)r["type"] == "flat_fee");
         Assert.Equal(lines.Where(l => l.Type is "flat_fee" or "membership_penalty_fee").Sum(l => l.Price), flat["total_amount"].Decimal());
     }

@@ -110,7 +110,7 @@ public sealed class ReportDataTests(SharedSandbox shared)
         var from = new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero);
         var paid = await client.GetJsonAsync("reports/invoices/data?format=json&columns=paid_at&paid_at_gte=2024-06-01T12:00:00Z&paid_at_lte=2024-06-30T23:59:59%2B00:00&limit=1000");
         Assert.Equal(Reported.Count(i => i.PaidAt >= from && i.PaidAt <= new DateTimeOffset(2024, 6, 30, 23, 59, 59, TimeSpan.Zero)), (int)paid["total"]!);
-        Assert.All(paid.Rows(), r => Assert.StartsWith("2024-06", (string)r["paid_at"]!));
+        Each.Of(paid.Rows(), r => Assert.StartsWith("2024-06", (string)r["paid_at"]!));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class ReportDataTests(SharedSandbox shared)
         var processor = provider.PaymentProcessors[1];
         var byProcessor = await client.GetJsonAsync($"reports/invoices/data?format=json&columns=payment_processor&payment_processors={processor.Id}&limit=1000");
         Assert.Equal(Reported.Count(i => i.PaymentProcessorId == processor.Id), (int)byProcessor["total"]!);
-        Assert.All(byProcessor.Rows(), r => Assert.Equal(processor.Name, (string?)r["payment_processor"]));
+        Each.Of(byProcessor.Rows(), r => Assert.Equal(processor.Name, (string?)r["payment_processor"]));
 
         var byType = await client.GetJsonAsync("reports/invoices/data?format=json&columns=purchase_type&purchase_types=class&purchase_types=store&limit=1000");
         Assert.Equal(Reported.Count(i => i.PurchaseType is "class" or "store"), (int)byType["total"]!);
@@ -136,13 +136,13 @@ public sealed class ReportDataTests(SharedSandbox shared)
 
         var discounted = await client.GetJsonAsync("reports/invoices/data?format=json&columns=discount_code&discount_applied=true&limit=1000");
         Assert.Equal(Reported.Count(i => i.Discounts.Count > 0), (int)discounted["total"]!);
-        Assert.All(discounted.Rows(), r => Assert.NotNull((string?)r["discount_code"]!["code"]));
+        Each.Of(discounted.Rows(), r => Assert.NotNull((string?)r["discount_code"]!["code"]));
         var undiscounted = await client.GetJsonAsync("reports/invoices/data?format=json&columns=id&discount_applied=false&limit=0");
         Assert.Equal(Reported.Count(i => i.Discounts.Count == 0), (int)undiscounted["total"]!);
 
         var credited = await client.GetJsonAsync("reports/invoices/data?format=json&columns=applied_credits&credit_applied=true&limit=1000");
         Assert.Equal(Reported.Count(i => i.AppliedCredits.Count > 0), (int)credited["total"]!);
-        Assert.All(credited.Rows(), r => Assert.IsType<string>((string?)r["applied_credits"]![0]!["amount"]!["decimal"]));
+        Each.Of(credited.Rows(), r => Assert.IsType<string>((string?)r["applied_credits"]![0]!["amount"]!["decimal"]));
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class ReportDataTests(SharedSandbox shared)
         Assert.Equal(expected.Sum(i => i.LineItems.Count), (int)report["total"]!);
         var sums = report.Rows().GroupBy(r => (int)r["invoice"]!["id"]!).ToDictionary(g => g.Key, g => g.Sum(r => r["amount"].Decimal()));
         foreach (var invoice in expected) Assert.Equal(invoice.SubtotalAmount, sums[invoice.Id]);
-        Assert.All(report.Rows(), r =>
+        Each.Of(report.Rows(), r =>
         {
             Assert.Equal("paid", (string?)r["invoice"]!["status"]);
             Assert.NotNull((string?)r["billed_item"]!["object"]);
@@ -186,7 +186,7 @@ public sealed class ReportDataTests(SharedSandbox shared)
         var first = await client.GetJsonAsync("reports/invoice_line_items/data?format=json&columns=id&limit=10");
         var last = (int)first.Rows()[^1]["id"]!;
         var next = await client.GetJsonAsync($"reports/invoice_line_items/data?format=json&columns=id&limit=10&id_gt={last}");
-        Assert.All(next.Rows(), r => Assert.True((int)r["id"]! > last));
+        Each.Of(next.Rows(), r => Assert.True((int)r["id"]! > last));
         Assert.Equal(last + 1, (int)next.Rows()[0]["id"]!);
     }
 }

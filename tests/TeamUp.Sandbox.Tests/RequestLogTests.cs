@@ -18,8 +18,8 @@ public sealed class RequestLogTests
         Assert.Equal(("GET", "/api/v2/invoices?page_size=2&status=paid", 200), (log[0].Method, log[0].PathAndQuery, log[0].StatusCode));
         Assert.Equal(400, log[1].StatusCode);
         Assert.Equal(401, log[2].StatusCode);
-        Assert.All(log, e => Assert.Equal("api", e.Origin));
-        Assert.All(log, e => Assert.StartsWith("req_", e.RequestId));
+        Each.Of(log, e => Assert.Equal("api", e.Origin));
+        Each.Of(log, e => Assert.StartsWith("req_", e.RequestId));
         var text = string.Join("\n", log.Select(e => e.ToString()));
         Assert.DoesNotContain(sandbox.Token, text);
         Assert.DoesNotContain(sandbox.BearerToken, text);

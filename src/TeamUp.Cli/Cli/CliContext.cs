@@ -14,7 +14,10 @@ internal sealed record CliHost(bool StderrIsTerminal)
     /// <summary>Adjusts the client options of every run after the command line has set them (tests shorten retry waits).</summary>
     public Action<TeamUp.Generated.TeamUpClientOptions>? ConfigureClient { get; init; }
 
-    public static CliHost Console => new(!System.Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb");
+    /// <summary>Reads an environment variable (TEAMUP_*); tests run with their own environment, not the machine's.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    public static CliHost Console => new(!System.Console.IsErrorRedirected && System.Environment.GetEnvironmentVariable("TERM") != "dumb");
     public static CliHost Plain => new(false);
 }
 

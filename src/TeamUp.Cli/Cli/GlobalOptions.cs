@@ -6,6 +6,8 @@ namespace TeamUp.Cli;
 /// <summary>The options every command takes (recursive on the root), with their environment fallbacks.</summary>
 internal sealed class GlobalOptions
 {
+    private readonly Func<string, string?> _environment;
+
     public Option<string?> BaseUrl { get; } = new("--base-url")
     {
         Description = "API root, e.g. https://goteamup.com/api/v2 (env TEAMUP_BASE_URL). Without it, the embedded sandbox is started in-process.",
@@ -37,8 +39,9 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
-    public GlobalOptions()
+    public GlobalOptions(Func<string, string?> environment)
     {
+        _environment = environment;
         AuthScheme.AcceptOnlyFromAmong("token", "bearer");
         RequestMode.AcceptOnlyFromAmong("provider", "customer");
     }
@@ -54,15 +57,15 @@ internal sealed class GlobalOptions
 
     public ConnectionSettings Resolve(ParseResult parse)
     {
-        var providerText = Environment.GetEnvironmentVariable("TEAMUP_PROVIDER_ID");
+        var providerText = _environment("TEAMUP_PROVIDER_ID");
         int? provider = parse.GetValue(ProviderId);
         if (provider is null && !string.IsNullOrWhiteSpace(providerText))
         {
             provider = int.TryParse(providerText, out var p) ? p : throw new UsageException($"TEAMUP_PROVIDER_ID '{providerText}' is not an integer.");
         }
         return new ConnectionSettings(
-            BaseUrl: NonEmpty(parse.GetValue(BaseUrl)) ?? NonEmpty(Environment.GetEnvironmentVariable("TEAMUP_BASE_URL")),
-            Token: NonEmpty(parse.GetValue(Token)) ?? NonEmpty(Environment.GetEnvironmentVariable("TEAMUP_TOKEN")),
+            BaseUrl: NonEmpty(parse.GetValue(BaseUrl)) ?? NonEmpty(_environment("TEAMUP_BASE_URL")),
+            Token: NonEmpty(parse.GetValue(Token)) ?? NonEmpty(_environment("TEAMUP_TOKEN")),
             AuthScheme: parse.GetValue(AuthScheme) ?? "token",
             ProviderId: provider,
             RequestMode: parse.GetValue(RequestMode));

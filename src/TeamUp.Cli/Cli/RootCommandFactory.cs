@@ -7,7 +7,7 @@ internal static class RootCommandFactory
 {
     public static RootCommand Create(CliContext cli)
     {
-        var global = new GlobalOptions();
+        var global = new GlobalOptions(cli.Host.Environment);
         var root = new RootCommand(
             "teamup: TeamUp API v2 invoices, reports and export jobs from the command line. " +
             "Without --base-url (or TEAMUP_BASE_URL) it runs against an embedded sandbox with seeded data.");

@@ -35,7 +35,9 @@ internal sealed class PipelineMiddleware(string origin, SandboxRequestLog log, T
         finally
         {
             log.Add(new SandboxRequestLogEntry(clock.GetUtcNow(), origin, ctx.Request.Method,
-                $"{ctx.Request.Path}{ctx.Request.QueryString}", status, RequestContext.Fault(ctx), requestId));
+                $"{ctx.Request.Path}{ctx.Request.QueryString}", status, RequestContext.Fault(ctx), requestId,
+                ctx.Request.Headers.ContainsKey("Authorization"),
+                ctx.Request.Headers.TryGetValue("Teamup-Request-Mode", out var mode) ? mode.ToString() : null));
         }
     }
 }
