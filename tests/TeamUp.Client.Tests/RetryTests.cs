@@ -209,7 +209,7 @@ public class RetryTests
 
         var times = api.Requests.Select(r => r.At).ToArray();
         Assert.Equal(2, times.Length);
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(21));
+        Assert.Equal(TimeSpan.FromSeconds(20), times[1] - times[0]);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public class RetryTests
 
         var times = api.Requests.Select(r => r.At).ToArray();
         Assert.Equal(2, times.Length);
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(26));
+        Assert.Equal(TimeSpan.FromSeconds(25), times[1] - times[0]);
     }
 
     [Fact]

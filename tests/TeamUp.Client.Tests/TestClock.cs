@@ -147,16 +147,21 @@ internal sealed class TestClock : FakeTimeProvider
         {
             return false;
         }
-        var firstWait = pending.Where(e => e.Kind == Kind.Wait).Select(e => e.Due).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
-        var firstTimeout = pending.Where(e => e.Kind == Kind.Timeout).Select(e => e.Due).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        var waits = pending.Where(e => e.Kind == Kind.Wait).ToList();
+        var timeouts = pending.Where(e => e.Kind == Kind.Timeout).OrderBy(e => e.Due).ToList();
+        var firstWait = waits.Select(e => e.Due).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        var firstTimeout = timeouts.FirstOrDefault();
         DateTimeOffset to;
-        if (firstWait != DateTimeOffset.MaxValue && firstWait <= firstTimeout)
+        if (firstWait != DateTimeOffset.MaxValue && (firstTimeout is null || firstWait <= firstTimeout.Due))
         {
             to = firstWait;
         }
-        else if (firstTimeout != DateTimeOffset.MaxValue && OnlyStalledWork())
+        else if (firstTimeout is not null && (OnlyStalledWork()
+            // A wait that runs past a timeout set before it (a Retry-After beyond what is left of the total timeout):
+            // the code is blocked on that wait, and the older timeout ends it. Only when no request is being answered.
+            || (Busy() == 0 && waits.Any(w => w.SetAt > firstTimeout.SetAt))))
         {
-            to = firstTimeout;
+            to = firstTimeout.Due;
         }
         else
         {
@@ -207,9 +212,14 @@ internal sealed class TestClock : FakeTimeProvider
         Timeout,
     }
 
+    private static long _sequence;
+
     private sealed class Entry(Kind kind, TimeSpan period)
     {
         private long _dueTicks = DateTimeOffset.MaxValue.UtcTicks;
+
+        /// <summary>When the timer was last set, in order: an older timeout encloses a newer wait.</summary>
+        public long SetAt { get; private set; }
 
         public Kind Kind { get; } = kind;
 
@@ -219,6 +229,7 @@ internal sealed class TestClock : FakeTimeProvider
 
         public void Set(DateTimeOffset now, TimeSpan dueTime, TimeSpan period)
         {
+            SetAt = Interlocked.Increment(ref _sequence);
             Period = period;
             Interlocked.Exchange(ref _dueTicks, dueTime == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue.UtcTicks : (now + dueTime).UtcTicks);
         }
