@@ -210,6 +210,11 @@ public sealed class ExportTests(ExportSandbox fixture, ITestOutputHelper output)
     {
         using var client = Clients.For(_sandbox, _sandbox.ProviderIds[1]);
         var expected = await client.Reports.GetInvoiceLineItemsGroupedRowsAsync(new InvoiceLineItemsGroupedReportQuery()).ToListAsync();
+        // Tied to the dataset, so that two empty (or equally wrong) answers cannot agree: one row per line type, its sum.
+        var truth = _sandbox.Data.ReportLines(_sandbox.ProviderIds[1]).GroupBy(x => Truth.LineReportType(x.Line.Type))
+            .ToDictionary(g => g.Key, g => g.Sum(x => x.Line.Price));
+        Assert.True(truth.Count > 1);
+        Assert.Equal(truth.OrderBy(t => t.Key, StringComparer.Ordinal), expected.Select(r => new KeyValuePair<string, decimal>(r.Type.ToString()!, r.TotalAmount!.Decimal)).OrderBy(t => t.Key, StringComparer.Ordinal));
 
         var (job, _) = await RunAsync(client, () => client.Reports.StartInvoiceLineItemsGroupedExportAsync(new InvoiceLineItemsGroupedReportExportRequest
         {
@@ -257,6 +262,8 @@ public sealed class ExportTests(ExportSandbox fixture, ITestOutputHelper output)
 
         var rows = await job.ReadRowsAsync<InvoicesReportRow>().ToListAsync();
 
+        Assert.Equal(_sandbox.Data.ReportInvoices(_sandbox.DefaultProviderId).Select(i => (i.Id, i.DueDate, Truth.ReportStatus(i.Status), Truth.Seconds(i.PaidAt))),
+            rows.Select(r => (r.Id!.Value, r.DueDate!.Value, r.Status.ToString()!, r.PaidAt)));
         Assert.Equal(expected.Select(ReportTests.Json), rows.Select(ReportTests.Json));
     }
 

@@ -30,7 +30,7 @@ public sealed class MoneyTests(SharedSandbox shared)
         Each.Of(amounts, m =>
         {
             Assert.Equal(m.String, m.Format());
-            Assert.Equal(currency.Format(m.Decimal), m.String);
+            Assert.Equal(DocumentedMoney.Of(m.Decimal, iso), m.String);
             Assert.Equal(iso, m.IsoCurrencyCode);
             Assert.Equal(position, m.CurrencySymbolPosition.ToString());
         });
@@ -38,8 +38,18 @@ public sealed class MoneyTests(SharedSandbox shared)
         Assert.Contains(amounts, m => m.Decimal < 0);
         Assert.Contains(amounts, m => m.Decimal == decimal.Truncate(m.Decimal) && m.Decimal != 0);
         Assert.Contains(amounts, m => m.Decimal != decimal.Truncate(m.Decimal));
-        Assert.Equal(_data.InvoicesFor(providerId).Select(i => currency.Format(i.TotalAmountDue)), invoices.Select(i => i.TotalAmountDue.String));
+        Assert.Equal(_data.InvoicesFor(providerId).Select(i => DocumentedMoney.Of(i.TotalAmountDue, iso)), invoices.Select(i => i.TotalAmountDue.String));
     }
+
+    [Theory]
+    [InlineData(1234.5, "gbp", "£1,234.50")]
+    [InlineData(-5, "gbp", "-£5")]
+    [InlineData(45, "gbp", "£45")]
+    [InlineData(1234.5, "eur", "1,234.50 €")]
+    [InlineData(-0.5, "eur", "-0.50 €")]
+    [InlineData(1000000, "usd", "$1,000,000")]
+    public void The_documented_format_used_as_truth_matches_the_READMEs_examples(decimal amount, string iso, string shown) =>
+        Assert.Equal(shown, DocumentedMoney.Of(amount, iso));
 
     [Fact]
     public async Task Sum_over_a_providers_invoices_is_the_datasets_exact_sum_and_currencies_never_mix()
@@ -54,8 +64,8 @@ public sealed class MoneyTests(SharedSandbox shared)
         Assert.Equal(_data.InvoicesFor(shared.Provider2).Sum(i => i.TotalAmountDue), eurTotal.Decimal);
         Assert.Equal("gbp", gbpTotal.IsoCurrencyCode);
         Assert.Equal("eur", eurTotal.IsoCurrencyCode);
-        Assert.Equal(_data.Provider(shared.Provider1).Currency.Format(gbpTotal.Decimal), gbpTotal.Format());
-        Assert.Equal(_data.Provider(shared.Provider2).Currency.Format(eurTotal.Decimal), eurTotal.Format());
+        Assert.Equal(DocumentedMoney.Of(gbpTotal.Decimal, "gbp"), gbpTotal.Format());
+        Assert.Equal(DocumentedMoney.Of(eurTotal.Decimal, "eur"), eurTotal.Format());
         // Line items add up to each invoice's subtotal, exactly.
         Each.Of(gbp, i => Assert.Equal(_data.FindInvoice(i.Id)!.SubtotalAmount, i.LineItems!.Sum(l => l.Price).Decimal));
 

@@ -36,7 +36,7 @@ public sealed class ReportTests(SharedSandbox shared)
             Assert.Equal(Truth.ReportStatus(truth.Status), row.Status.ToString());
             Assert.Equal(truth.CustomerId, row.Customer!.Id);
             Assert.Equal(truth.TotalAmount, row.TotalAmount!.Decimal);
-            Assert.Equal(_data.Provider(truth.ProviderId).Currency.Format(truth.TotalAmount), row.TotalAmount.String);
+            Assert.Equal(DocumentedMoney.Of(truth.TotalAmount, _data.Provider(truth.ProviderId).Currency.IsoCode), row.TotalAmount.String);
             Assert.Equal(Truth.Seconds(truth.PaidAt), row.PaidAt);
             Assert.Equal(Truth.Seconds(truth.ConfirmedAt), row.ConfirmedAt);
             Assert.Equal(Truth.Seconds(truth.UpdatedAt), row.UpdatedAt);
@@ -342,7 +342,7 @@ public sealed class ReportTests(SharedSandbox shared)
                 {
                     Assert.Equal(expected[r.Type.ToString()!], r.TotalAmount!.Decimal);
                     Assert.Equal(currency.IsoCode, r.TotalAmount.IsoCurrencyCode);
-                    Assert.Equal(currency.Format(r.TotalAmount.Decimal), r.TotalAmount.String);
+                    Assert.Equal(DocumentedMoney.Of(r.TotalAmount.Decimal, currency.IsoCode), r.TotalAmount.String);
                     Assert.Equal(r.TotalAmount.String, r.TotalAmount.Format());
                 });
                 Assert.Equal(source.Sum(x => x.Line.Price), rows.Sum(r => r.TotalAmount!).Decimal);

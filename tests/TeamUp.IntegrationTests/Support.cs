@@ -88,3 +88,26 @@ public sealed class SharedSandboxCollection : ICollectionFixture<SharedSandbox>
 {
     public const string Name = "shared sandbox";
 }
+
+/// <summary>
+/// The display string the README documents for an amount ("£1,234.50", "-£5", "1,234.50 €"), written here from that
+/// description with .NET's standard number format, not taken from the sandbox (which writes the strings) or the SDK
+/// (which reads them): a formatting rule wrong in both could otherwise agree with itself.
+/// </summary>
+internal static class DocumentedMoney
+{
+    private static readonly System.Globalization.NumberFormatInfo Digits = new() { NumberGroupSeparator = ",", NumberDecimalSeparator = ".", NumberGroupSizes = [3] };
+
+    public static string Of(decimal amount, string isoCode)
+    {
+        var digits = Math.Abs(amount).ToString(amount % 1 == 0 ? "N0" : "N2", Digits);
+        var sign = amount < 0 ? "-" : "";
+        return isoCode switch
+        {
+            "gbp" => $"{sign}£{digits}",
+            "usd" => $"{sign}${digits}",
+            "eur" => $"{sign}{digits} €",
+            _ => throw new ArgumentOutOfRangeException(nameof(isoCode), isoCode, "no documented format"),
+        };
+    }
+}
