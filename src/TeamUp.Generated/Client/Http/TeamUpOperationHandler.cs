@@ -39,7 +39,7 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
         catch (Exception exception) when (exception is not TeamUpApiException && TeamUpTransportFailure.IsTransportFailure(exception))
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            var failure = TeamUpTransportFailure.Create(operation, exception);
+            var failure = TeamUpTransportFailure.Create(operation, exception, options.Secret);
             Log.OperationFailed(logger, operation, 0, (long)options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
             throw failure;
         }
