@@ -19,6 +19,7 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
         activity?.SetTag("http.request.method", request.Method.Method);
         activity?.SetTag("server.address", host);
         var started = options.TimeProvider.GetTimestamp();
+        request.Options.Set(TeamUpRetryPolicy.CallStartedOption, started);
         var status = 0;
         try
         {
