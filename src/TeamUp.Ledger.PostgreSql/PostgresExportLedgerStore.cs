@@ -35,6 +35,7 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
     private TimeSpan _serverClockOffset;
     private long _clockCheckedAt;
 
+    /// <summary>A store on the database and schema of <paramref name="options"/>; nothing is connected until first use.</summary>
     public PostgresExportLedgerStore(PostgresLedgerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -6,7 +6,7 @@ namespace TeamUp.Ledger.PostgreSql.Tests;
 /// <summary>The test server itself: what the other PostgreSQL tests stand on.</summary>
 public sealed class PostgresServerTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
-    [PostgresFact]
+    [Fact]
     public async Task The_shared_server_answers_and_the_class_database_is_empty()
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
@@ -17,7 +17,7 @@ public sealed class PostgresServerTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal(0L, await tables.ExecuteScalarAsync());
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task A_throwaway_cluster_runs_on_loopback_restarts_on_its_port_and_leaves_nothing_behind()
     {
         string directory;
@@ -43,7 +43,7 @@ public sealed class PostgresServerTests(PostgresDatabase database) : IClassFixtu
         await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync("127.0.0.1", port));
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task Missing_binaries_fail_with_the_reason_and_the_way_out()
     {
         var previous = Environment.GetEnvironmentVariable(PostgresServer.BinVariable);
