@@ -224,7 +224,7 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
         _ => new ExportLedgerException(ExportLedgerErrorKind.Unavailable, Location, $"The ledger '{Location}' failed to {action}: {e.Message}", e),
     };
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
