@@ -33,6 +33,12 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
     private readonly SemaphoreSlim _openLock = new(1, 1);
     private volatile bool _opened;
     private TimeSpan _serverClockOffset;
+
+    /// <summary>
+    /// Tests only: after a committed attempt of (operation, attempt), throw as if the connection dropped before the
+    /// answer arrived, so that the retry's recognition of its own committed work can be checked.
+    /// </summary>
+    internal Func<string, int, bool>? LoseAnswerAfterCommit { get; set; }
     private long _clockCheckedAt;
 
     /// <summary>A store on the database and schema of <paramref name="options"/>; nothing is connected until first use.</summary>
@@ -213,6 +219,10 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var result = await body(connection, attempt).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            if (LoseAnswerAfterCommit?.Invoke(operation, attempt) == true)
+            {
+                throw new NpgsqlException("test: the answer to the commit was lost", new IOException("connection reset (simulated)"));
+            }
             return result;
         }, cancellationToken).ConfigureAwait(false);
     }
