@@ -11,7 +11,7 @@ namespace TeamUp.Ledger;
 /// <item>Every method is atomic: it commits everything or nothing. Methods are safe to call concurrently from
 /// several threads and processes on the same ledger.</item>
 /// <item>Time (leases, history) comes from the <see cref="TimeProvider"/> the store was built with.</item>
-/// <item>A claim takes unclaimed queue items and items whose lease expired, in invoice id order, never one that a
+/// <item>A claim takes queue items that are unclaimed (and not waiting out a failure's retry delay) and items whose lease expired, in invoice id order, never one that a
 /// live lease holds. An item taken over from an expired lease is <see cref="ClaimedInvoice.Uncertain"/> and gets a
 /// <see cref="LedgerEventKind.Uncertain"/> history entry. Items whose queued version is already recorded as exported
 /// are dropped, not handed out.</item>
@@ -81,6 +81,12 @@ public interface IExportLedgerStore : IAsyncDisposable
     /// </summary>
     Task<DiscoveryResult> CompleteDiscoveryAsync(DiscoveryTicket ticket, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Ends a running discovery held by <paramref name="owner"/> (known to be dead), so another may begin at once.
+    /// False when <paramref name="owner"/> does not hold it.
+    /// </summary>
+    Task<bool> ExpireDiscoveryAsync(string system, string owner, CancellationToken cancellationToken = default);
+
     /// <summary>The latest discovery of <paramref name="system"/>; null when it never had one.</summary>
     Task<DiscoveryState?> GetDiscoveryStateAsync(string system, CancellationToken cancellationToken = default);
 
@@ -106,9 +112,12 @@ public interface IExportLedgerStore : IAsyncDisposable
 
     /// <summary>
     /// Fails a claim: nothing is marked, its items are released with <paramref name="error"/> recorded (history and
-    /// <see cref="ClaimedInvoice.LastError"/>). Returns the ids released; items the token lost are not touched.
+    /// <see cref="ClaimedInvoice.LastError"/>), and are not claimable again before <paramref name="retryAfter"/> has
+    /// passed (zero: at once), so that a failing batch does not come straight back ahead of the others. Returns the ids
+    /// released; items the token lost are not touched.
     /// </summary>
-    Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, TimeSpan retryAfter,
+        CancellationToken cancellationToken = default);
 
     /// <summary>The claims of <paramref name="system"/>, live and expired.</summary>
     Task<IReadOnlyList<ClaimInfo>> GetClaimsAsync(string system, CancellationToken cancellationToken = default);

@@ -597,6 +597,18 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
     }
 
     /// <inheritdoc />
+    public Task<bool> ExpireDiscoveryAsync(string system, string owner, CancellationToken cancellationToken = default)
+    {
+        ExportSystem.Validate(system);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return WriteAsync(async connection =>
+            await ExecuteAsync(connection,
+                "UPDATE discovery SET owner = NULL, token = NULL, lease_expires_at = NULL WHERE system = $s AND owner = $o AND token IS NOT NULL;",
+                cancellationToken, ("$s", system), ("$o", owner)).ConfigureAwait(false) > 0,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<DiscoveryState?> GetDiscoveryStateAsync(string system, CancellationToken cancellationToken = default)
     {
         ExportSystem.Validate(system);
@@ -647,7 +659,7 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
                     SELECT q.invoice_id, q.version, q.reason, q.payload, q.claim_token, q.claim_owner, q.claimed_version, q.deliveries, q.uncertain,
                            q.last_error, e.version
                     FROM queue q LEFT JOIN exported e ON e.system = q.system AND e.invoice_id = q.invoice_id
-                    WHERE q.system = $s AND q.invoice_id > $after AND (q.claim_token IS NULL OR q.lease_expires_at <= $now)
+                    WHERE q.system = $s AND q.invoice_id > $after AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= $now)
                     ORDER BY q.invoice_id LIMIT $n;
                     """,
                     ("$s", system), ("$after", after), ("$now", now), ("$n", maxItems - picked.Count)))
@@ -745,13 +757,15 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
         return held;
     }
 
-    private Task ReleaseAsync(SqliteConnection connection, string system, long invoiceId, string? error, CancellationToken cancellationToken) =>
+    /// <summary>Back to the queue with an answer (so not uncertain); a failed one waits until <paramref name="notBefore"/> (unix ms).</summary>
+    private Task ReleaseAsync(SqliteConnection connection, string system, long invoiceId, string? error, CancellationToken cancellationToken,
+        long? notBefore = null) =>
         ExecuteAsync(connection,
             """
-            UPDATE queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = NULL, claimed_version = NULL, uncertain = 0, last_error = $e
+            UPDATE queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = $nb, claimed_version = NULL, uncertain = 0, last_error = $e
             WHERE system = $s AND invoice_id = $i;
             """,
-            cancellationToken, ("$e", error), ("$s", system), ("$i", invoiceId));
+            cancellationToken, ("$e", error), ("$s", system), ("$i", invoiceId), ("$nb", notBefore));
 
     /// <inheritdoc />
     public Task<CompleteResult> CompleteClaimAsync(string system, string token, IReadOnlyCollection<InvoiceVersion> exported, ExportNote note,
@@ -821,11 +835,14 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, TimeSpan retryAfter,
+        CancellationToken cancellationToken = default)
     {
         ExportSystem.Validate(system);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(error);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        long? notBefore = retryAfter > TimeSpan.Zero ? (Now + retryAfter).ToUnixTimeMilliseconds() : null;
         return WriteAsync<IReadOnlyList<long>>(async connection =>
         {
             var held = await HeldAsync(connection, system, token, cancellationToken).ConfigureAwait(false);
@@ -833,7 +850,7 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
             foreach (var id in released)
             {
                 var h = held[id];
-                await ReleaseAsync(connection, system, id, error, cancellationToken).ConfigureAwait(false);
+                await ReleaseAsync(connection, system, id, error, cancellationToken, notBefore).ConfigureAwait(false);
                 await InsertEventAsync(connection, system, id, LedgerEventKind.Failed, h.ClaimedVersion, error, null, h.Owner,
                     ExportIdempotencyKey.For(system, id, h.ClaimedVersion), cancellationToken).ConfigureAwait(false);
             }

@@ -409,7 +409,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         await QueueAsync(Xero, Candidate(1), Candidate(2));
         var claim = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
 
-        var released = await Store.FailClaimAsync(Xero, claim!.Token, "exporter exited with 3: xero said 503");
+        var released = await Store.FailClaimAsync(Xero, claim!.Token, "exporter exited with 3: xero said 503", TimeSpan.Zero);
 
         Assert.Equal([1L, 2L], released);
         Assert.Empty(await ExportedAsync(Xero));
@@ -422,7 +422,38 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         Assert.All(retry!.Items, i => Assert.Equal("exporter exited with 3: xero said 503", i.LastError));
         Assert.All(retry.Items, i => Assert.False(i.Uncertain));
         Assert.Equal(claim.Items.Select(i => i.IdempotencyKey), retry.Items.Select(i => i.IdempotencyKey));
-        Assert.Empty(await Store.FailClaimAsync(Xero, claim.Token, "again"));
+        Assert.Empty(await Store.FailClaimAsync(Xero, claim.Token, "again", TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_waits_out_its_retry_delay_while_the_others_go_ahead()
+    {
+        await QueueAsync(Xero, Candidate(1), Candidate(2), Candidate(3));
+        var claim = await Store.ClaimAsync(Xero, "worker-1", 2, Lease);
+        await Store.FailClaimAsync(Xero, claim!.Token, "poison", TimeSpan.FromMinutes(1));
+
+        var next = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
+        Assert.Equal([3L], next!.Items.Select(i => i.InvoiceId));
+        Assert.Null(await Store.ClaimAsync(Xero, "worker-1", 10, Lease));
+        Assert.Equal(2, (await Store.GetStatusAsync(Xero)).Failed);
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var retry = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
+        Assert.Equal([1L, 2L], retry!.Items.Select(i => i.InvoiceId));
+        Assert.All(retry.Items, i => Assert.False(i.Uncertain));
+    }
+
+    [Fact]
+    public async Task A_dead_discoverers_lease_can_be_ended_by_name()
+    {
+        var ticket = await Store.TryBeginDiscoveryAsync(Xero, "dead-worker", Lease);
+
+        Assert.False(await Store.ExpireDiscoveryAsync(Xero, "someone-else"));
+        Assert.True(await Store.ExpireDiscoveryAsync(Xero, "dead-worker"));
+
+        var next = await Store.TryBeginDiscoveryAsync(Xero, "worker-2", Lease);
+        Assert.Equal(ticket!.Generation + 1, next!.Generation);
+        await Assert.ThrowsAsync<ExportLedgerException>(() => Store.StageAsync(ticket, [Candidate(1)]));
     }
 
     [Fact]
@@ -461,7 +492,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         var live = await Store.ClaimAsync(Xero, "w1", 1, Lease);                        // 1 in flight
         var dying = await Store.ClaimAsync(Xero, "w2", 1, TimeSpan.FromSeconds(1));     // 2 will be uncertain
         var failing = await Store.ClaimAsync(Xero, "w3", 1, Lease);                     // 3 failed
-        await Store.FailClaimAsync(Xero, failing!.Token, "boom");
+        await Store.FailClaimAsync(Xero, failing!.Token, "boom", TimeSpan.Zero);
         Time.Advance(TimeSpan.FromSeconds(2));
 
         var status = await Store.GetStatusAsync(Xero);
