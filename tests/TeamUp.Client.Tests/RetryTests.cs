@@ -249,6 +249,24 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task Retry_after_beyond_what_is_left_of_the_budget_fails_at_once_with_the_rate_limit_error()
+    {
+        // 70 s of the 120 s budget go to a slow first attempt and a 503 retry; then 429 asks for 60 s, more than the 50 s left.
+        using var api = new FakeTeamUp();
+        api.On(Get, JobUrl,
+            FakeTeamUp.Answer(HttpStatusCode.ServiceUnavailable, "{}", r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(70))),
+            FakeTeamUp.Answer(HttpStatusCode.TooManyRequests, """{"detail":"slow down"}""", r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(60))),
+            FakeTeamUp.Answer(HttpStatusCode.OK, Job));
+        using var client = api.Client(o => o.TotalTimeout = TimeSpan.FromSeconds(120));
+
+        var error = await Assert.ThrowsAsync<TeamUpRateLimitedException>(() => api.Run(() => client.Jobs.RetrieveAsync(7), TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(TimeSpan.FromSeconds(60), error.RetryAfter);
+        Assert.Equal(2, api.Requests.Count);
+        Assert.InRange(api.Time.GetUtcNow() - api.Requests.First().At, TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(80));
+    }
+
+    [Fact]
     public void The_policy_table_matches_the_documentation()
     {
         foreach (var status in new[] { 408, 429, 500, 502, 503, 504 })
