@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using TeamUp.Generated.Serialization;
@@ -9,6 +10,9 @@ namespace TeamUp.Generated;
 // Reading the export file as rows, streamed: CSV or JSON, as dictionaries or typed.
 public sealed partial class ExportJob
 {
+    // Bytes asked of the file per read: the default 1 KB meant a read (and an idle-timer re-arm) every few rows.
+    private const int CsvReadBuffer = 64 * 1024;
+
     /// <summary>The rows of the export file as column → cell text (JSON objects and arrays as compact JSON), streamed.</summary>
     /// <param name="cancellationToken">Stops reading.</param>
     public async IAsyncEnumerable<IReadOnlyDictionary<string, string?>> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -28,7 +32,7 @@ public sealed partial class ExportJob
             yield break;
         }
         // CSV cells go straight into the dictionary: no JSON object in between.
-        using var text = new StreamReader(body);
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: CsvReadBuffer);
         await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
         {
             var values = new Dictionary<string, string?>(cells.Length, StringComparer.Ordinal);
@@ -72,7 +76,7 @@ public sealed partial class ExportJob
         var csvSerializer = JsonSerializer.Create(settings);
         string[]? keys = null;
         CsvRowJsonReader.Shape? shape = null;
-        using var text = new StreamReader(body);
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: CsvReadBuffer);
         await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
         {
             keys ??= headers.Select(ExportFileReader.ColumnKey).ToArray();
