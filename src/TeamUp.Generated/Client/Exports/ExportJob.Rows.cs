@@ -18,7 +18,7 @@ public sealed partial class ExportJob
     public async IAsyncEnumerable<IReadOnlyDictionary<string, string?>> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        var body = await OpenFileAsync(response, cancellationToken).ConfigureAwait(false);
         if (IsJson(response))
         {
             // Rows of one export share their columns: size each dictionary like the previous row.
@@ -57,7 +57,7 @@ public sealed partial class ExportJob
     public async IAsyncEnumerable<T> ReadRowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        var body = await OpenFileAsync(response, cancellationToken).ConfigureAwait(false);
         var settings = TeamUpJson.CreateSettings();
         if (IsJson(response))
         {
