@@ -22,8 +22,12 @@ public class ExportRowBenchmarks
     private TeamUpClient _csvClient = null!;
     private TeamUpClient _jsonClient = null!;
 
-    [Params(1_000_000)]
+    /// <summary>1,000,000 rows; TEAMUP_BENCH_ROWS sets fewer for a quick look on a busy machine.</summary>
+    [ParamsSource(nameof(RowCounts))]
     public int Rows { get; set; }
+
+    public static IEnumerable<int> RowCounts() =>
+        [int.TryParse(Environment.GetEnvironmentVariable("TEAMUP_BENCH_ROWS"), out var rows) && rows > 0 ? rows : 1_000_000];
 
     [GlobalSetup]
     public void Setup()
