@@ -18,7 +18,7 @@ namespace TeamUp.Benchmarks;
 /// Kiota is measured twice: over the bare handler (no middleware, its cheapest use) and over the HttpClient its
 /// factory builds by default (retry, redirect, parameters, user agent, headers inspection handlers), which is what
 /// a Kiota user gets unless they opt out — the fair peer to our SDK, whose pipeline always retries.
-/// NSwag's default output is not here: it does not compile from our spec (see README).
+/// NSwag's default output is not here: it was reported not to compile from our spec (see README).
 /// </summary>
 [MemoryDiagnoser]
 public class PeerBenchmarks
