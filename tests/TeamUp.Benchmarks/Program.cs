@@ -10,6 +10,13 @@ if (args is ["sample", var format, var count])
     return;
 }
 
+// `peers` prints what the SDK and the Kiota peer read from an invoice with an expanded payer and a new status.
+if (args is ["peers"])
+{
+    await PeerFidelity.RunAsync();
+    return;
+}
+
 if (args is ["probe", var rowsText])
 {
     await Probe.RunAsync(int.Parse(rowsText));
