@@ -101,11 +101,11 @@ public sealed class ExportsCrashTests : IAsyncLifetime
         }
 
         // Duplicates only from killed batches: every delivery after the first is marked uncertain, carries the first
-        // one's idempotency key, and the ledger recorded why (an uncertain hand-out).
+        // one's idempotency key, and the ledger recorded why (an uncertain hand-out). (A first delivery may be marked
+        // uncertain too: the batch claimed ahead when the kill came; an over-count, never a missed duplicate.)
         var duplicated = byInvoice.Where(kv => kv.Value.Count > 1).ToList();
         foreach (var (id, list) in duplicated)
         {
-            Assert.False((bool)list[0]["uncertain"]!, $"invoice {id}'s first delivery cannot be uncertain (seed {seed})");
             Assert.All(list.Skip(1), d => Assert.True((bool)d["uncertain"]!, $"invoice {id} was delivered again without being uncertain (seed {seed})"));
             Assert.All(list, d => Assert.Equal((string?)list[0]["idempotency_key"], (string?)d["idempotency_key"]));
             Assert.True(list.Count <= kills + 1);
