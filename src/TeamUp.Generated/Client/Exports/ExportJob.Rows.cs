@@ -14,7 +14,7 @@ public sealed partial class ExportJob
     public async IAsyncEnumerable<IReadOnlyDictionary<string, string?>> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        using var text = new StreamReader(await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false));
+        using var text = new StreamReader(await OpenFileAsync(response, cancellationToken).ConfigureAwait(false));
         if (IsJson(response))
         {
             await foreach (var row in ExportFileReader.ReadJsonRowsAsync(text, cancellationToken).ConfigureAwait(false))
@@ -48,7 +48,7 @@ public sealed partial class ExportJob
     public async IAsyncEnumerable<T> ReadRowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        using var text = new StreamReader(await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false));
+        using var text = new StreamReader(await OpenFileAsync(response, cancellationToken).ConfigureAwait(false));
         var settings = TeamUpJson.CreateSettings();
         if (IsJson(response))
         {
