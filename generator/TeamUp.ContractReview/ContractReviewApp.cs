@@ -6,13 +6,16 @@ using TeamUp.ContractReview.Rules;
 
 namespace TeamUp.ContractReview;
 
-/// <summary>The command line: exit 0 when nothing reaches --fail-on, 1 when something does, 2 when an input cannot be read.</summary>
+/// <summary>
+/// The command line: exit 0 when nothing reaches --fail-on, 1 when something does (a spec change, or the C# consequence:
+/// a removed or changed public member or a NEW that does not build is ERR), 2 when an input cannot be read.
+/// </summary>
 public static class ContractReviewApp
 {
     public const int Clean = 0, Failed = 1, Unreadable = 2;
 
     private const string Usage = """
-        usage: TeamUp.ContractReview --list-rules
+        usage: TeamUp.ContractReview --help | --list-rules
                TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
                                              [--csharp auto|on|off] [--project-root DIR] [--no-cache]
                                              [--old-inputs working-copy|revision]
@@ -25,6 +28,16 @@ public static class ContractReviewApp
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
     {
+        if (args is ["--help"] or ["-h"] or ["-?"])
+        {
+            stdout.WriteLine(Usage);
+            stdout.WriteLine("""
+                Exit code: 0 when nothing reaches --fail-on (default ERR), 1 when something does, 2 when an input cannot be
+                read. Both levels count: the spec's changes, and the C# consequence (a public member removed or changed, or
+                NEW not building with the hand-written sources, is ERR; members only added are INFO).
+                """);
+            return Clean;
+        }
         if (args is ["--list-rules"])
         {
             stdout.Write(RuleList.Render());
@@ -65,7 +78,7 @@ public static class ContractReviewApp
             "json" => JsonReport.Render(result),
             _ => TextReport.Render(result),
         });
-        return changes.Any(c => c.Level >= options.FailOn) ? Failed : Clean;
+        return result.Fails(options.FailOn) ? Failed : Clean;
     }
 
     private static IReadOnlyList<Change> Review(Spec oldSpec, Spec newSpec)

@@ -130,8 +130,8 @@ public sealed class ResilienceTests
         var documented = DocumentedFilterKeys(report);
         Assert.True(documented.Count >= 10);
         var catalog = ReportCatalog.For(report, grouped);
-        Assert.Equal(documented, catalog.DataFilters.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(documented, catalog.ExportFilters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(documented, catalog.Definition.QueryFilters.Select(f => f.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(documented, catalog.Definition.ExportFilters.Select(f => f.Key).Order(StringComparer.Ordinal));
         Assert.NotNull(exportRequest.GetProperty("Columns", BindingFlags.Public | BindingFlags.Instance));
     }
 

@@ -80,18 +80,23 @@ internal sealed class TestClock : FakeTimeProvider
         {
             Interlocked.Increment(ref _stalledRequests);
         }
-        try
+        var ended = 0;
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Stuck no longer the moment the token is cancelled (inside the timer callback that cancels it, so before the clock
+        // could look again): counted until the awaiting code resumed, it let the clock run on to the next timeout.
+        using var registration = cancellationToken.Register(() =>
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        finally
-        {
-            if (inRequest)
+            if (Interlocked.Exchange(ref ended, 1) == 0)
             {
-                Interlocked.Decrement(ref _stalledRequests);
+                if (inRequest)
+                {
+                    Interlocked.Decrement(ref _stalledRequests);
+                }
+                Interlocked.Decrement(ref _stalled);
             }
-            Interlocked.Decrement(ref _stalled);
-        }
+            stalled.TrySetCanceled(cancellationToken);
+        });
+        await stalled.Task;
     }
 
     private bool OnlyStalledWork() => Stalled > 0 && Busy() <= StalledRequests;

@@ -13,7 +13,13 @@ internal static class JsonReport
         {
             old = result.OldSource,
             @new = result.NewSource,
-            summary = new { err = result.Count(Level.ERR), warn = result.Count(Level.WARN), info = result.Count(Level.INFO) },
+            // Changes, one per place (the "changes" list below); rows group them as the text and markdown reports do.
+            summary = new
+            {
+                err = result.Count(Level.ERR), warn = result.Count(Level.WARN), info = result.Count(Level.INFO),
+                rows = new { err = result.RowCount(Level.ERR), warn = result.RowCount(Level.WARN), info = result.RowCount(Level.INFO) },
+                csharpLevel = result.CSharpLevel?.ToString(),
+            },
             semver = new { bump = semver.Bump.ToString().ToLowerInvariant(), reason = semver.Reason },
             changes = result.Changes.Select(c => new
             {

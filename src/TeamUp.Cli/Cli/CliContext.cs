@@ -17,6 +17,9 @@ internal sealed record CliHost(bool StderrIsTerminal)
     /// <summary>Reads an environment variable (TEAMUP_*); tests run with their own environment, not the machine's.</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
+    /// <summary>Where <c>-</c> reads from (<c>exports mark -</c>): the console's stdin unless a test gives its own.</summary>
+    public Func<TextReader> Stdin { get; init; } = () => System.Console.In;
+
     public static CliHost Console => new(!System.Console.IsErrorRedirected && System.Environment.GetEnvironmentVariable("TERM") != "dumb");
     public static CliHost Plain => new(false);
 }
