@@ -27,6 +27,7 @@ public sealed class TeamUpSandbox : IAsyncDisposable
     {
         _options = options;
         Data = data;
+        Activity = new SandboxActivity(data, options.TimeProvider);
         _api = api;
         _downloads = downloads;
         _faults = faults;
@@ -53,8 +54,11 @@ public sealed class TeamUpSandbox : IAsyncDisposable
 
     public int DefaultProviderId => Data.Providers[0].Id;
 
-    /// <summary>The seeded data, read-only, to compare answers with.</summary>
+    /// <summary>The data the server answers from, to compare answers with (seeded; changed only through <see cref="Activity"/>).</summary>
     public SandboxDataset Data { get; }
+
+    /// <summary>Invoice activity: pay, void, change an amount, add an invoice, while the server runs.</summary>
+    public SandboxActivity Activity { get; }
 
     public SandboxFaultCounters FaultCounters => _faults.Counters;
 

@@ -59,8 +59,12 @@ public sealed record SandboxAppliedCredit(int Id, decimal Amount);
 
 public sealed record SandboxTax(int Id, int PurchaseFeeId, decimal Amount);
 
-/// <summary>One seeded invoice (or credit note) with everything the endpoints derive their answers from.</summary>
-public sealed class SandboxInvoice
+/// <summary>
+/// One seeded invoice (or credit note) with everything the endpoints derive their answers from. Immutable: activity
+/// (<see cref="SandboxActivity"/>) replaces an invoice with a changed copy, so a response being written never sees
+/// half a change.
+/// </summary>
+public sealed record SandboxInvoice
 {
     public required int Id { get; init; }
     public required int ProviderId { get; init; }

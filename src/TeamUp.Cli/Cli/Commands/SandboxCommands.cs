@@ -14,7 +14,12 @@ internal static class SandboxCommands
         var invoices = new Option<int>("--invoices") { Description = "Invoices in total, split over the providers.", DefaultValueFactory = _ => 5000 };
         var latency = new Option<int>("--latency") { Description = "Milliseconds added to every API response.", DefaultValueFactory = _ => 0 };
         var faultRate = new Option<double>("--fault-rate") { Description = "Share of GET requests answered 429 or 5xx (half each), e.g. 0.1.", DefaultValueFactory = _ => 0 };
-        var serve = new Command("serve", "Run the sandbox until Ctrl+C; prints its base URL and token.") { port, seed, invoices, latency, faultRate };
+        var activity = new Option<double>("--activity")
+        {
+            Description = "About this many invoice changes a minute (pay, void, edit an amount, add an invoice), logged on stderr.",
+            DefaultValueFactory = _ => 0,
+        };
+        var serve = new Command("serve", "Run the sandbox until Ctrl+C; prints its base URL and token.") { port, seed, invoices, latency, faultRate, activity };
         serve.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
         {
             var rate = parse.GetValue(faultRate);
@@ -22,6 +27,8 @@ internal static class SandboxCommands
             if (parse.GetValue(invoices) < 0) throw new UsageException("--invoices must not be negative.");
             if (parse.GetValue(latency) < 0) throw new UsageException("--latency must not be negative.");
             if (parse.GetValue(port) is < 0 or > 65535) throw new UsageException("--port must be between 0 and 65535.");
+            var changesPerMinute = parse.GetValue(activity);
+            if (changesPerMinute is < 0 or > 60_000 || double.IsNaN(changesPerMinute)) throw new UsageException("--activity must be between 0 and 60000 changes a minute.");
             var options = new TeamUpSandboxOptions
             {
                 Port = parse.GetValue(port),
@@ -55,8 +62,16 @@ internal static class SandboxCommands
             await cli.Out.WriteLineAsync($"Try: TEAMUP_BASE_URL={server.BaseUrl} TEAMUP_TOKEN={server.Token} teamup invoices list --max 3");
             await cli.Out.FlushAsync(ct);
             cli.Log("press Ctrl+C to stop");
+            if (changesPerMinute > 0)
+            {
+                cli.Log($"invoice activity: about {changesPerMinute.ToString(CultureInfo.InvariantCulture)} changes a minute");
+            }
             try
             {
+                if (changesPerMinute > 0)
+                {
+                    await RunActivityAsync(cli, server, changesPerMinute, parse.GetValue(seed), ct);
+                }
                 await Task.Delay(Timeout.Infinite, ct);
             }
             catch (OperationCanceledException)
@@ -67,5 +82,23 @@ internal static class SandboxCommands
         }, CancellationToken.None));
         sandbox.Subcommands.Add(serve);
         return sandbox;
+    }
+
+    /// <summary>
+    /// Random changes at random intervals averaging 60/N seconds (exponential gaps, like independent arrivals), each
+    /// logged on stderr so a walkthrough can show which invoices turned new or changed.
+    /// </summary>
+    private static async Task RunActivityAsync(CliContext cli, TeamUpSandbox server, double changesPerMinute, int seed, CancellationToken ct)
+    {
+        var random = new Random(seed);
+        var mean = 60.0 / changesPerMinute;
+        while (true)
+        {
+            var gap = -Math.Log(1 - random.NextDouble()) * mean;
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(gap, mean * 10)), ct);
+            var change = server.Activity.Random(random);
+            cli.Log($"activity: {change}");
+            await cli.Err.FlushAsync(ct);
+        }
     }
 }
