@@ -259,7 +259,7 @@ public class RetryTests
             FakeTeamUp.Answer(HttpStatusCode.OK, Job));
         using var client = api.Client(o => o.TotalTimeout = TimeSpan.FromSeconds(120));
 
-        var error = await Assert.ThrowsAsync<TeamUpRateLimitedException>(() => api.Run(() => client.Jobs.RetrieveAsync(7), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<TeamUpRateLimitedException>(() => api.Run(() => client.Jobs.RetrieveAsync(7)));
 
         Assert.Equal(TimeSpan.FromSeconds(60), error.RetryAfter);
         Assert.Equal(2, api.Requests.Count);
