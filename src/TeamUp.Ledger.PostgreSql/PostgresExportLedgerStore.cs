@@ -621,6 +621,18 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
     }
 
     /// <inheritdoc />
+    public Task<bool> ExpireDiscoveryAsync(string system, string owner, CancellationToken cancellationToken = default)
+    {
+        ExportSystem.Validate(system);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return RunAsync("expire discovery", write: true, async (connection, _) =>
+            await ExecuteAsync(connection,
+                $"UPDATE {_s}.discovery SET owner = NULL, token = NULL, lease_expires_at = NULL WHERE system = @s AND owner = @o AND token IS NOT NULL;",
+                cancellationToken, P("s", system), P("o", owner)).ConfigureAwait(false) > 0,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<DiscoveryState?> GetDiscoveryStateAsync(string system, CancellationToken cancellationToken = default)
     {
         ExportSystem.Validate(system);
@@ -661,13 +673,14 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
             while (picked.Count < maxItems)
             {
                 // Rows another claim is taking right now are locked: skip them instead of waiting (and then finding
-                // them taken). Rows held under a live lease are not claimable; under an expired one they are.
+                // them taken). Rows held under a live lease are not claimable; under an expired one they are. A released
+                // row may carry a not-before time in lease_expires_at (a failed batch waiting out its retry delay).
                 var rows = await ListAsync(connection,
                     $"""
                     SELECT q.invoice_id, q.version, q.reason, q.payload, q.claim_token, q.claim_owner, q.claimed_version, q.deliveries, q.uncertain,
                            q.last_error, e.version
                     FROM {_s}.queue q LEFT JOIN {_s}.exported e ON e.system = q.system AND e.invoice_id = q.invoice_id
-                    WHERE q.system = @s AND q.invoice_id > @after AND (q.claim_token IS NULL OR q.lease_expires_at <= @now)
+                    WHERE q.system = @s AND q.invoice_id > @after AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= @now)
                     ORDER BY q.invoice_id LIMIT @n
                     FOR UPDATE OF q SKIP LOCKED;
                     """,
@@ -789,8 +802,9 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
 
     /// <inheritdoc />
     public Task<CompleteResult> CompleteClaimAsync(string system, string token, IReadOnlyCollection<InvoiceVersion> exported, ExportNote note,
-        CancellationToken cancellationToken = default)
+        TimeSpan retryRestAfter, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryRestAfter, TimeSpan.Zero);
         ExportSystem.Validate(system);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(exported);
@@ -840,13 +854,18 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
             }
             if (held.Count > 0)
             {
+                // Confirmed ones still here changed while out: back to the queue at once. The unconfirmed ones wait out
+                // retryRestAfter (if any) with "not confirmed by the exporter" as their last error.
+                DateTimeOffset? notBefore = retryRestAfter > TimeSpan.Zero ? Ms(now + retryRestAfter) : null;
                 batch.BatchCommands.Add(BatchCommand(
                     $"""
-                    UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = NULL, claimed_version = NULL, uncertain = false,
-                        last_error = NULL
+                    UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, claimed_version = NULL, uncertain = false,
+                        lease_expires_at = CASE WHEN invoice_id = ANY(@confirmed) THEN NULL ELSE @nb END,
+                        last_error = CASE WHEN invoice_id = ANY(@confirmed) THEN NULL ELSE @e END
                     WHERE system = @s AND claim_token = @t;
                     """,
-                    P("s", system), P("t", token)));
+                    P("s", system), P("t", token), P("confirmed", mine.Select(m => m.InvoiceId).ToArray()), P("nb", notBefore),
+                    P("e", notBefore is null ? null : "not confirmed by the exporter")));
             }
             if (lost.Count > 0)
             {
@@ -876,11 +895,13 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, TimeSpan retryAfter,
+        CancellationToken cancellationToken = default)
     {
         ExportSystem.Validate(system);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(error);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
         return RunAsync<IReadOnlyList<long>>("fail", write: true, async (connection, _) =>
         {
             var held = await HeldAsync(connection, system, token, cancellationToken).ConfigureAwait(false);
@@ -888,11 +909,12 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
             if (released.Count == 0) return released;
             await ExecuteAsync(connection,
                 $"""
-                UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = NULL, claimed_version = NULL, uncertain = false,
+                UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = @nb, claimed_version = NULL, uncertain = false,
                     last_error = @e
                 WHERE system = @s AND claim_token = @t;
                 """,
-                cancellationToken, P("e", error), P("s", system), P("t", token)).ConfigureAwait(false);
+                cancellationToken, P("e", error), P("s", system), P("t", token),
+                P("nb", retryAfter > TimeSpan.Zero ? Ms(Now + retryAfter) : (DateTimeOffset?)null)).ConfigureAwait(false);
             // One owner per claim; each entry names it, as the SQLite store does.
             foreach (var group in released.GroupBy(id => held[id].Owner))
             {

@@ -30,7 +30,7 @@ public class ExportTests
         api.On(HttpMethod.Post, ExportUrl, FakeTeamUp.Answer(HttpStatusCode.OK, """{"job":12}"""));
         api.On(HttpMethod.Get, JobUrl,
             FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(0, 100)),
-            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(50, 100)),
+            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(10, 100)), // a pace that predicts no finish before the doubled wait
             FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(100, 100, Storage)));
         api.On(HttpMethod.Get, "https://storage.test/*", _ => Text("text/csv", "id,due_date\n1,2026-01-31\n"));
         using var client = api.Client();
@@ -45,7 +45,7 @@ public class ExportTests
 
         Assert.Equal(new Uri(Storage), done.ResultUrl);
         Assert.True(job.IsComplete);
-        Assert.Equal([0.0, 0.5, 1.0], progress.Reports.Select(p => p.Fraction!.Value));
+        Assert.Equal([0.0, 0.1, 1.0], progress.Reports.Select(p => p.Fraction!.Value));
         var polls = api.Requests.Where(r => r.Uri.AbsolutePath.EndsWith("/jobs/12", StringComparison.Ordinal)).Select(r => r.At).ToArray();
         Assert.Equal(3, polls.Length);
         Assert.Equal(TimeSpan.FromSeconds(1), polls[1] - polls[0]); // ExportPollInterval

@@ -262,12 +262,17 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
     /// One write transaction. BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so two
     /// processes never both read, then both write: the classic cause of "database is locked" in deferred transactions.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> body, CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> body, CancellationToken cancellationToken, bool synced = true)
     {
         await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (!synced)
+            {
+                // Set back to FULL by the next ConnectAsync of this pooled connection.
+                await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
+            }
             await ExecuteAsync(connection, "BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
             T result;
             try
@@ -311,18 +316,42 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// Commands of one connection, kept by their SQL so that a statement run once per item of a batch is compiled
+    /// once per operation, not once per item (compiling dominated the time of a claim or a completion). They go with
+    /// their connection: closing it finalizes them.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Prepared = new();
+
+    private static SqliteCommand Reused(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var cache = Prepared.GetOrCreateValue(connection);
+        if (!cache.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            cache[sql] = command;
+        }
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
     }
+
+    private static Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters) =>
+        Reused(connection, sql, parameters).ExecuteNonQueryAsync(cancellationToken);
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters) =>
+        await Reused(connection, sql, parameters).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
 
     private static async Task<long> ScalarLongAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, sql, parameters);
-        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var value = await ScalarAsync(connection, sql, cancellationToken, parameters).ConfigureAwait(false);
         return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
@@ -441,12 +470,10 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
     private async Task<bool> RecordExportAsync(SqliteConnection connection, string system, long invoiceId, string version, ExportNote note,
         string? owner, string? key, CancellationToken cancellationToken)
     {
-        await using (var read = Command(connection, "SELECT version FROM exported WHERE system = $s AND invoice_id = $i;", ("$s", system), ("$i", invoiceId)))
+        if (await ScalarAsync(connection, "SELECT version FROM exported WHERE system = $s AND invoice_id = $i;", cancellationToken,
+                ("$s", system), ("$i", invoiceId)).ConfigureAwait(false) is string existing && existing == version)
         {
-            if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string existing && existing == version)
-            {
-                return false;
-            }
+            return false;
         }
         await ExecuteAsync(connection,
             """
@@ -470,11 +497,8 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
             var forgotten = new List<long>();
             foreach (var id in invoiceIds.Distinct())
             {
-                string? version;
-                await using (var read = Command(connection, "DELETE FROM exported WHERE system = $s AND invoice_id = $i RETURNING version;", ("$s", system), ("$i", id)))
-                {
-                    version = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-                }
+                var version = await ScalarAsync(connection, "DELETE FROM exported WHERE system = $s AND invoice_id = $i RETURNING version;",
+                    cancellationToken, ("$s", system), ("$i", id)).ConfigureAwait(false) as string;
                 if (version is not null)
                 {
                     forgotten.Add(id);
@@ -769,8 +793,9 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
 
     /// <inheritdoc />
     public Task<CompleteResult> CompleteClaimAsync(string system, string token, IReadOnlyCollection<InvoiceVersion> exported, ExportNote note,
-        CancellationToken cancellationToken = default)
+        TimeSpan retryRestAfter, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryRestAfter, TimeSpan.Zero);
         ExportSystem.Validate(system);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(exported);
@@ -826,12 +851,17 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
                 }
             }
             var released = held.Keys.Order().ToList();
+            long? notBefore = retryRestAfter > TimeSpan.Zero ? (Now + retryRestAfter).ToUnixTimeMilliseconds() : null;
             foreach (var id in released)
             {
-                await ReleaseAsync(connection, system, id, null, cancellationToken).ConfigureAwait(false);
+                await ReleaseAsync(connection, system, id, notBefore is null ? null : "not confirmed by the exporter", cancellationToken, notBefore).ConfigureAwait(false);
             }
             return new CompleteResult(marked, unchanged, released, refused);
-        }, cancellationToken);
+            // Not synced to disk at commit (synchronous=NORMAL; still atomic, and safe from a process crash): the claim
+            // it completes was synced before the delivery, so if a power loss takes this commit away, the claim is back
+            // and the batch is handed out again as uncertain, with the same keys. The next synced commit (the next claim)
+            // makes it durable. This halves the fsyncs of a sync, which dominate the ledger's time.
+        }, cancellationToken, synced: false);
     }
 
     /// <inheritdoc />
