@@ -69,9 +69,16 @@ public static class ContractReviewApp
             stderr.WriteLine($"error: {e.Message}");
             return Unreadable;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A document the reader or the rules choke on (a $ref cycle they did not expect, say) is unreadable input,
+            // said in one line with exit 2, never an unhandled exception that fails the CI step without a reason.
+            stderr.WriteLine($"error: {options.Old} / {options.New}: the documents could not be reviewed: {e.GetType().Name}: {e.Message}");
+            return Unreadable;
+        }
 
         var (csharp, note) = CSharpStep(options, oldSpec, newSpec, cwd);
-        var result = new ReviewResult(options.Old, options.New, changes, csharp, note);
+        var result = new ReviewResult(options.Old, options.New, changes, csharp, note) { InputNotes = [.. oldSpec.Notes, .. newSpec.Notes] };
         stdout.Write(options.Format switch
         {
             "markdown" => MarkdownReport.Render(result),
@@ -89,11 +96,23 @@ public static class ContractReviewApp
         }
         catch (UnresolvedReferenceException e)
         {
-            // Which file holds the dangling $ref: the one whose text mentions it.
-            var source = newSpec.Text.Contains(e.Reference, StringComparison.Ordinal) ? newSpec : oldSpec;
-            var line = source.Text.Split('\n').Select((text, i) => (text, i)).FirstOrDefault(l => l.text.Contains(e.Reference, StringComparison.Ordinal)).i + 1;
-            throw new SpecReadException(source.Source, e.Message, line);
+            throw AtReference(oldSpec, newSpec, e.Reference, e.Message);
         }
+        catch (InvalidOperationException e) when (System.Text.RegularExpressions.Regex.Match(e.Message, @"Circular reference detected while resolving reference: (?<ref>\S+)") is { Success: true } cycle)
+        {
+            // The OpenAPI reader resolves a $ref that leads back to itself (not through a schema's properties, which is
+            // legal recursion) only when asked for it, deep in the review: said as the unreadable input it is.
+            var reference = cycle.Groups["ref"].Value;
+            throw AtReference(oldSpec, newSpec, reference, $"$ref '{reference}' leads back to itself (a reference cycle)");
+        }
+    }
+
+    // Which file holds the $ref: the one whose text mentions it (NEW first: a pull request changes NEW).
+    private static SpecReadException AtReference(Spec oldSpec, Spec newSpec, string reference, string message)
+    {
+        var source = newSpec.Text.Contains(reference, StringComparison.Ordinal) ? newSpec : oldSpec;
+        var line = source.Text.Split('\n').Select((text, i) => (text, i)).FirstOrDefault(l => l.text.Contains(reference, StringComparison.Ordinal)).i + 1;
+        return new SpecReadException(source.Source, message, line);
     }
 
     private static (ApiDiff?, string?) CSharpStep(Options options, Spec oldSpec, Spec newSpec, string cwd)

@@ -72,7 +72,9 @@ public class ForwardCompatibilityTests
     {
         var broken = RefundedInvoice.Replace($"\"status\":\"{UnknownStatus}\",", string.Empty);
 
-        var error = Assert.Throws<Newtonsoft.Json.JsonSerializationException>(() => TeamUpJson.Deserialize<Invoice>(broken));
+        var error = Assert.Throws<Newtonsoft.Json.JsonSerializationException>(() => TeamUpJson.Deserialize<Invoice>(broken, strict: true));
         Assert.Contains("status", error.Message);
+        // Read as the client reads by default: the invoice, with the broken promise listed.
+        Assert.Equal(["status"], TeamUpContract.MissingRequiredFields(TeamUpJson.Deserialize<Invoice>(broken)!));
     }
 }

@@ -36,6 +36,7 @@ internal static class JsonReport
                 ? new { doesNotBuild = d.NewBuildErrors, added = d.Added, removed = d.Removed, changed = d.Changed.Select(x => new { old = x.Old, @new = x.New }), diff = d.UnifiedText }
                 : null,
             csharpNote = result.CSharpNote,
+            inputNotes = result.InputNotes.Count > 0 ? result.InputNotes : null,
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
     }

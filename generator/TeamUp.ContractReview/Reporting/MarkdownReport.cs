@@ -22,6 +22,14 @@ internal static class MarkdownReport
         md.AppendLine("### Other changes").AppendLine();
         Table(md, rest, "No other change.");
 
+        if (result.InputNotes.Count > 0)
+        {
+            md.AppendLine("### Notes on the documents").AppendLine();
+            md.AppendLine("Rules of the OpenAPI specification broken, reviewed as they are:").AppendLine();
+            foreach (var inputNote in result.InputNotes)
+                md.AppendLine($"- `{inputNote.Replace("`", "'", StringComparison.Ordinal)}`");
+            md.AppendLine();
+        }
         md.AppendLine("### C# API").AppendLine();
         if (result.CSharpNote is not null)
             md.AppendLine($"> {result.CSharpNote}").AppendLine();

@@ -17,6 +17,8 @@ internal static class TextReport
             if (c.LevelNote is { } note)
                 text.AppendLine($"     ({note})");
         }
+        foreach (var inputNote in result.InputNotes)
+            text.AppendLine($"note: {inputNote}");
         if (result.CSharpNote is not null)
             text.AppendLine($"C# API: {result.CSharpNote}");
         if (result.CSharp is { NewBuildErrors.Count: > 0 } broken)

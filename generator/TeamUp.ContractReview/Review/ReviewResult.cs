@@ -10,6 +10,9 @@ public sealed record ReviewResult(
     ApiDiff? CSharp,
     string? CSharpNote)
 {
+    /// <summary>Rules of the OpenAPI specification OLD or NEW breaks but that did not stop the review (like oasdiff, reviewed as they are).</summary>
+    public IReadOnlyList<string> InputNotes { get; init; } = [];
+
     public int Count(Level level) => Changes.Count(c => c.Level == level);
 
     /// <summary>The changes as the reports show them: one row per distinct change, listing every place it shows.</summary>
