@@ -621,6 +621,18 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
     }
 
     /// <inheritdoc />
+    public Task<bool> ExpireDiscoveryAsync(string system, string owner, CancellationToken cancellationToken = default)
+    {
+        ExportSystem.Validate(system);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return RunAsync("expire discovery", write: true, async (connection, _) =>
+            await ExecuteAsync(connection,
+                $"UPDATE {_s}.discovery SET owner = NULL, token = NULL, lease_expires_at = NULL WHERE system = @s AND owner = @o AND token IS NOT NULL;",
+                cancellationToken, P("s", system), P("o", owner)).ConfigureAwait(false) > 0,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<DiscoveryState?> GetDiscoveryStateAsync(string system, CancellationToken cancellationToken = default)
     {
         ExportSystem.Validate(system);
@@ -661,13 +673,14 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
             while (picked.Count < maxItems)
             {
                 // Rows another claim is taking right now are locked: skip them instead of waiting (and then finding
-                // them taken). Rows held under a live lease are not claimable; under an expired one they are.
+                // them taken). Rows held under a live lease are not claimable, nor failed ones waiting out their retry
+                // delay (lease_expires_at with no token); under an expired lease they are.
                 var rows = await ListAsync(connection,
                     $"""
                     SELECT q.invoice_id, q.version, q.reason, q.payload, q.claim_token, q.claim_owner, q.claimed_version, q.deliveries, q.uncertain,
                            q.last_error, e.version
                     FROM {_s}.queue q LEFT JOIN {_s}.exported e ON e.system = q.system AND e.invoice_id = q.invoice_id
-                    WHERE q.system = @s AND q.invoice_id > @after AND (q.claim_token IS NULL OR q.lease_expires_at <= @now)
+                    WHERE q.system = @s AND q.invoice_id > @after AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= @now)
                     ORDER BY q.invoice_id LIMIT @n
                     FOR UPDATE OF q SKIP LOCKED;
                     """,
@@ -876,11 +889,13 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<long>> FailClaimAsync(string system, string token, string error, TimeSpan retryAfter,
+        CancellationToken cancellationToken = default)
     {
         ExportSystem.Validate(system);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(error);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
         return RunAsync<IReadOnlyList<long>>("fail", write: true, async (connection, _) =>
         {
             var held = await HeldAsync(connection, system, token, cancellationToken).ConfigureAwait(false);
@@ -888,12 +903,14 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
             if (released.Count == 0) return released;
             await ExecuteAsync(connection,
                 $"""
-                UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = NULL, claimed_version = NULL, uncertain = false,
+                UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = @notBefore, claimed_version = NULL, uncertain = false,
                     last_error = @e
                 WHERE system = @s AND claim_token = @t;
                 """,
-                cancellationToken, P("e", error), P("s", system), P("t", token)).ConfigureAwait(false);
-            // One owner per claim; each entry names it, as the SQLite store does.
+                cancellationToken, P("e", error), P("s", system), P("t", token),
+                P<DateTimeOffset?>("notBefore", retryAfter > TimeSpan.Zero ? Ms(Now + retryAfter) : null)).ConfigureAwait(false);
+            // Released with an answer, so not uncertain; a failed one is not claimable before notBefore (a token-less
+            // lease end). One owner per claim; each entry names it, as the SQLite store does.
             foreach (var group in released.GroupBy(id => held[id].Owner))
             {
                 await InsertEventsAsync(connection, system, LedgerEventKind.Failed,
