@@ -103,12 +103,14 @@ public interface IExportLedgerStore : IAsyncDisposable
 
     /// <summary>
     /// Completes a claim: the items in <paramref name="exported"/> (each at the version its claim handed out) are
-    /// recorded with <paramref name="note"/>, the other items of the claim are released (pending again). Per item, only
-    /// while the token still holds it; see <see cref="CompleteResult.Refused"/>. An item still held whose version differs
-    /// from the one handed out is an <see cref="ArgumentException"/> (nothing is written).
+    /// recorded with <paramref name="note"/>; the other items of the claim are released (pending again, with
+    /// "not confirmed" as their last error) and not claimable before <paramref name="retryRestAfter"/> has passed, so an
+    /// exporter that keeps declining an invoice does not get it straight back. Per item, only while the token still holds
+    /// it; see <see cref="CompleteResult.Refused"/>. An item still held whose version differs from the one handed out is
+    /// an <see cref="ArgumentException"/> (nothing is written).
     /// </summary>
     Task<CompleteResult> CompleteClaimAsync(string system, string token, IReadOnlyCollection<InvoiceVersion> exported, ExportNote note,
-        CancellationToken cancellationToken = default);
+        TimeSpan retryRestAfter, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Fails a claim: nothing is marked, its items are released with <paramref name="error"/> recorded (history and

@@ -769,8 +769,9 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
 
     /// <inheritdoc />
     public Task<CompleteResult> CompleteClaimAsync(string system, string token, IReadOnlyCollection<InvoiceVersion> exported, ExportNote note,
-        CancellationToken cancellationToken = default)
+        TimeSpan retryRestAfter, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryRestAfter, TimeSpan.Zero);
         ExportSystem.Validate(system);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(exported);
@@ -826,9 +827,10 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
                 }
             }
             var released = held.Keys.Order().ToList();
+            long? notBefore = retryRestAfter > TimeSpan.Zero ? (Now + retryRestAfter).ToUnixTimeMilliseconds() : null;
             foreach (var id in released)
             {
-                await ReleaseAsync(connection, system, id, null, cancellationToken).ConfigureAwait(false);
+                await ReleaseAsync(connection, system, id, "not confirmed by the exporter", cancellationToken, notBefore).ConfigureAwait(false);
             }
             return new CompleteResult(marked, unchanged, released, refused);
         }, cancellationToken);

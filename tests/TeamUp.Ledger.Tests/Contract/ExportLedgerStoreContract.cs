@@ -285,7 +285,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         await QueueAsync(Xero, Candidate(1), Candidate(2), Candidate(3));
         var claim = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
 
-        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1), V(3)], new ExportNote("sync run 1", "R-1"));
+        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1), V(3)], new ExportNote("sync run 1", "R-1"), TimeSpan.Zero);
 
         Assert.Equal([1L, 3L], result.Marked.Order());
         Assert.Equal([2L], result.Released);
@@ -304,18 +304,34 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unconfirmed_items_wait_out_the_retry_delay_given_at_completion()
+    {
+        await QueueAsync(Xero, Candidate(1), Candidate(2), Candidate(3));
+        var claim = await Store.ClaimAsync(Xero, "worker-1", 2, Lease);
+
+        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1)], new ExportNote("one of two"), TimeSpan.FromMinutes(1));
+
+        Assert.Equal([2L], result.Released);
+        Assert.Equal([3L], (await Store.ClaimAsync(Xero, "worker-1", 10, Lease))!.Items.Select(i => i.InvoiceId));
+        Assert.Null(await Store.ClaimAsync(Xero, "worker-1", 10, Lease));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var two = Assert.Single((await Store.ClaimAsync(Xero, "worker-1", 10, Lease))!.Items);
+        Assert.Equal((2L, "not confirmed by the exporter", false), (two.InvoiceId, two.LastError, two.Uncertain));
+    }
+
+    [Fact]
     public async Task A_claim_is_completed_only_with_its_token()
     {
         await QueueAsync(Xero, Candidate(1));
         var claim = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
 
-        var forged = await Store.CompleteClaimAsync(Xero, "not-the-token", [V(1)], new ExportNote("forged"));
+        var forged = await Store.CompleteClaimAsync(Xero, "not-the-token", [V(1)], new ExportNote("forged"), TimeSpan.Zero);
 
         Assert.Equal([1L], forged.Refused);
         Assert.Empty(forged.Marked);
         Assert.Empty(await ExportedAsync(Xero));
         Assert.Equal(LedgerEventKind.LateResult, Assert.Single(await Store.GetHistoryAsync(1, Xero)).Kind);
-        var real = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1)], new ExportNote("real"));
+        var real = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1)], new ExportNote("real"), TimeSpan.Zero);
         Assert.Equal([1L], real.Marked);
     }
 
@@ -325,7 +341,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         await QueueAsync(Xero, Candidate(1, "a"), Candidate(2, "a"));
         var claim = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.CompleteClaimAsync(Xero, claim!.Token, [V(1, "a"), V(2, "zzz")], new ExportNote("x")));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CompleteClaimAsync(Xero, claim!.Token, [V(1, "a"), V(2, "zzz")], new ExportNote("x"), TimeSpan.Zero));
 
         Assert.Empty(await ExportedAsync(Xero));
         Assert.True(await Store.RenewClaimAsync(Xero, claim!.Token, Lease));
@@ -351,14 +367,14 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         Assert.Equal(LedgerEventKind.Uncertain, uncertain.Kind);
         Assert.Equal(first.Items[0].IdempotencyKey, uncertain.IdempotencyKey);
 
-        var late = await Store.CompleteClaimAsync(Xero, first.Token, [V(1), V(2)], new ExportNote("late"));
+        var late = await Store.CompleteClaimAsync(Xero, first.Token, [V(1), V(2)], new ExportNote("late"), TimeSpan.Zero);
         Assert.Equal([1L, 2L], late.Refused.Order());
         Assert.Empty(late.Marked);
         Assert.Empty(await ExportedAsync(Xero));
         Assert.Equal(LedgerEventKind.LateResult, (await Store.GetHistoryAsync(1, Xero))[^1].Kind);
         Assert.False(await Store.RenewClaimAsync(Xero, first.Token, Lease));
 
-        var done = await Store.CompleteClaimAsync(Xero, second.Token, [V(1), V(2)], new ExportNote("done"));
+        var done = await Store.CompleteClaimAsync(Xero, second.Token, [V(1), V(2)], new ExportNote("done"), TimeSpan.Zero);
         Assert.Equal([1L, 2L], done.Marked.Order());
         Assert.Equal(0, (await Store.GetStatusAsync(Xero)).Uncertain);
     }
@@ -370,7 +386,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         var claim = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
         Time.Advance(Lease * 2);
 
-        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1)], new ExportNote("slow but alone"));
+        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1)], new ExportNote("slow but alone"), TimeSpan.Zero);
 
         Assert.Equal([1L], result.Marked);
     }
@@ -475,7 +491,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         var claim = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
         await QueueAsync(Xero, Candidate(1, "b", PendingReason.Changed));   // discovery saw a newer version meanwhile
 
-        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1, "a")], new ExportNote("delivered a"));
+        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1, "a")], new ExportNote("delivered a"), TimeSpan.Zero);
 
         Assert.Equal([1L], result.Marked);
         Assert.Equal("a", (await ExportedAsync(Xero)).Single().Version);
@@ -522,7 +538,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
 
         Assert.Equal(1, (await Store.GetStatusAsync(Xero)).InFlight);
         Assert.Equal(0, (await Store.GetStatusAsync(Xero)).Queued);
-        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1, "a")], new ExportNote("worker"));
+        var result = await Store.CompleteClaimAsync(Xero, claim!.Token, [V(1, "a")], new ExportNote("worker"), TimeSpan.Zero);
         Assert.Equal([1L], result.Unchanged);
         Assert.Single(await Store.GetHistoryAsync(1, Xero));
     }
@@ -539,7 +555,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
             while (await store.ClaimAsync(Xero, $"worker-{n}", 7, Lease) is { } claim)
             {
                 mine.AddRange(claim.Items.Select(i => i.InvoiceId));
-                await store.CompleteClaimAsync(Xero, claim.Token, [.. claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version))], new ExportNote($"w{n}"));
+                await store.CompleteClaimAsync(Xero, claim.Token, [.. claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version))], new ExportNote($"w{n}"), TimeSpan.Zero);
             }
             return mine;
         })));
