@@ -802,8 +802,9 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
 
     /// <inheritdoc />
     public Task<CompleteResult> CompleteClaimAsync(string system, string token, IReadOnlyCollection<InvoiceVersion> exported, ExportNote note,
-        CancellationToken cancellationToken = default)
+        TimeSpan retryRestAfter, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryRestAfter, TimeSpan.Zero);
         ExportSystem.Validate(system);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(exported);
@@ -846,20 +847,30 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
             if (mine.Count > 0)
             {
                 // Done, unless it changed while it was out: then the version delivered is marked and the newer one
-                // stays queued (released below).
+                // stays queued, released with an answer (not uncertain) and claimable at once.
+                var ids = mine.Select(m => m.InvoiceId).ToArray();
                 batch.BatchCommands.Add(BatchCommand(
                     $"DELETE FROM {_s}.queue WHERE system = @s AND claim_token = @t AND invoice_id = ANY(@ids) AND version = claimed_version;",
-                    P("s", system), P("t", token), P("ids", mine.Select(m => m.InvoiceId).ToArray())));
-            }
-            if (held.Count > 0)
-            {
+                    P("s", system), P("t", token), P("ids", ids)));
                 batch.BatchCommands.Add(BatchCommand(
                     $"""
                     UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = NULL, claimed_version = NULL, uncertain = false,
                         last_error = NULL
+                    WHERE system = @s AND claim_token = @t AND invoice_id = ANY(@ids);
+                    """,
+                    P("s", system), P("t", token), P("ids", ids)));
+            }
+            if (held.Count > mine.Count)
+            {
+                // Handed out and not confirmed: pending again, but not before the retry delay, so an exporter that
+                // keeps declining an invoice does not get it straight back.
+                batch.BatchCommands.Add(BatchCommand(
+                    $"""
+                    UPDATE {_s}.queue SET claim_token = NULL, claim_owner = NULL, lease_expires_at = @notBefore, claimed_version = NULL, uncertain = false,
+                        last_error = 'not confirmed by the exporter'
                     WHERE system = @s AND claim_token = @t;
                     """,
-                    P("s", system), P("t", token)));
+                    P("s", system), P("t", token), P<DateTimeOffset?>("notBefore", retryRestAfter > TimeSpan.Zero ? Ms(now + retryRestAfter) : null)));
             }
             if (lost.Count > 0)
             {

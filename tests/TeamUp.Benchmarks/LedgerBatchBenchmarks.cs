@@ -80,7 +80,7 @@ public class LedgerBatchBenchmarks
         while (await store.ClaimAsync(SystemName, "worker", BatchSize, Lease) is { } claim)
         {
             var result = await store.CompleteClaimAsync(SystemName, claim.Token,
-                claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version)).ToList(), new ExportNote("bench"));
+                claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version)).ToList(), new ExportNote("bench"), TimeSpan.Zero);
             marked += result.Marked.Count;
         }
         return marked == BatchesPerIteration * BatchSize ? marked : throw new InvalidOperationException($"marked {marked}");

@@ -124,7 +124,7 @@ public sealed class PostgresLedgerTests(PostgresDatabase database) : IClassFixtu
                 {
                     mine.AddRange(claim.Items.Select(i => i.InvoiceId));
                     var done = await store.CompleteClaimAsync("xero", claim.Token, claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version)).ToList(),
-                        new ExportNote($"worker {w}"));
+                        new ExportNote($"worker {w}"), TimeSpan.Zero);
                     Assert.Empty(done.Refused);
                 }
                 return mine;
@@ -160,7 +160,7 @@ public sealed class PostgresLedgerTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal([claim.Token], (await store.GetClaimsAsync("xero")).Select(c => c.Token));
         Assert.All(claim.Items, i => Assert.Equal(1, i.Deliveries));
 
-        var done = await lossy.CompleteClaimAsync("xero", claim.Token, claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version)).ToList(), new ExportNote("ok"));
+        var done = await lossy.CompleteClaimAsync("xero", claim.Token, claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version)).ToList(), new ExportNote("ok"), TimeSpan.Zero);
         Assert.Equal([1L, 2, 3], done.Marked.Order());
         Assert.Empty(done.Refused);
         Assert.DoesNotContain(LedgerEventKind.LateResult, (await store.GetHistoryAsync(1, "xero")).Select(e => e.Kind));
