@@ -14,6 +14,9 @@ internal sealed record CliHost(bool StderrIsTerminal)
     /// <summary>Adjusts the client options of every run after the command line has set them (tests shorten retry waits).</summary>
     public Action<TeamUp.Generated.TeamUpClientOptions>? ConfigureClient { get; init; }
 
+    /// <summary>Where <c>-</c> reads from (<c>exports mark -</c>): the console's stdin unless a test gives its own.</summary>
+    public Func<TextReader> Stdin { get; init; } = () => System.Console.In;
+
     public static CliHost Console => new(!System.Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb");
     public static CliHost Plain => new(false);
 }

@@ -15,6 +15,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(InvoicesCommands.Create(cli, global));
         root.Subcommands.Add(ReportsCommands.Create(cli, global));
         root.Subcommands.Add(JobsCommands.Create(cli, global));
+        root.Subcommands.Add(ExportsCommands.Create(cli, global));
         root.Subcommands.Add(SandboxCommands.Create(cli));
         return root;
     }

@@ -262,12 +262,17 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
     /// One write transaction. BEGIN IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so two
     /// processes never both read, then both write: the classic cause of "database is locked" in deferred transactions.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> body, CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> body, CancellationToken cancellationToken, bool synced = true)
     {
         await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (!synced)
+            {
+                // Set back to FULL by the next ConnectAsync of this pooled connection.
+                await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
+            }
             await ExecuteAsync(connection, "BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
             T result;
             try
@@ -833,7 +838,11 @@ public sealed class SqliteExportLedgerStore : IExportLedgerStore
                 await ReleaseAsync(connection, system, id, "not confirmed by the exporter", cancellationToken, notBefore).ConfigureAwait(false);
             }
             return new CompleteResult(marked, unchanged, released, refused);
-        }, cancellationToken);
+            // Not synced to disk at commit (synchronous=NORMAL; still atomic, and safe from a process crash): the claim
+            // it completes was synced before the delivery, so if a power loss takes this commit away, the claim is back
+            // and the batch is handed out again as uncertain, with the same keys. The next synced commit (the next claim)
+            // makes it durable. This halves the fsyncs of a sync, which dominate the ledger's time.
+        }, cancellationToken, synced: false);
     }
 
     /// <inheritdoc />
