@@ -886,10 +886,11 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
                     P("ref", note.Reference), P("ids", lost.Select(l => l.InvoiceId).ToArray()), P("versions", lost.Select(l => l.Version).ToArray()),
                     P("keys", lost.Select(l => ExportIdempotencyKey.For(system, l.InvoiceId, l.Version)).ToArray())));
             }
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            // The claim was committed durably before delivery; if the server crashes before this completion reaches
+            // disk, the batch is only uncertain again (handed out once more, same keys), nothing is lost. So the
+            // commit does not wait for its WAL flush: one fsync per batch instead of two, as the SQLite store does.
+            batch.BatchCommands.Add(BatchCommand("SET LOCAL synchronous_commit TO off;"));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             var confirmedIds = confirmed.Select(c => c.InvoiceId).ToHashSet();
             return new CompleteResult(
                 mine.Where(m => recorded.Contains(m.InvoiceId)).Select(m => m.InvoiceId).Concat(appliedBefore).ToList(),
