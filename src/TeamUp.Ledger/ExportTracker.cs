@@ -307,33 +307,78 @@ public sealed class ExportTracker
 
             var consecutiveFailures = 0;
             var stoppedEarly = false;
-            while (true)
+            Task<ExportClaim?>? ahead = null;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var claim = await LedgerAsync(() => _store.ClaimAsync(system, _owner, options.BatchSize, options.Lease, cancellationToken)).ConfigureAwait(false);
-                if (claim is null)
+                while (true)
                 {
-                    // Another worker may still be discovering; its items are ours to share once they are queued.
-                    var state = await LedgerAsync(() => _store.GetDiscoveryStateAsync(system, cancellationToken)).ConfigureAwait(false);
-                    if (state is not null && state.IsRunning(tracker._time.GetUtcNow()))
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // The claim taken ahead (while the previous batch was out) is waited for here; only the wait counts as
+                    // ledger time, because only the wait adds to the run.
+                    var pending = ahead ?? ClaimAsync(cancellationToken);
+                    ahead = null;
+                    var claim = await LedgerAsync(() => pending).ConfigureAwait(false);
+                    if (claim is null)
                     {
-                        await Task.Delay(TimeSpan.FromMilliseconds(250), tracker._time, cancellationToken).ConfigureAwait(false);
-                        continue;
+                        // Another worker may still be discovering; its items are ours to share once they are queued.
+                        var state = await LedgerAsync(() => _store.GetDiscoveryStateAsync(system, cancellationToken)).ConfigureAwait(false);
+                        if (state is not null && state.IsRunning(tracker._time.GetUtcNow()))
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(250), tracker._time, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+                        break;
                     }
-                    break;
+                    if (options.ClaimAhead)
+                    {
+                        // Claiming is a synced commit (an fsync); taking the next batch while the exporter works on this
+                        // one keeps that off the critical path.
+                        ahead = ClaimAsync(cancellationToken);
+                    }
+                    var ok = await DeliverAsync(claim, cancellationToken).ConfigureAwait(false);
+                    consecutiveFailures = ok ? 0 : consecutiveFailures + 1;
+                    progress?.Report(new ExportSyncProgress(Math.Max(_total, _delivered), _delivered, _exported, _failed));
+                    if (consecutiveFailures >= options.MaxConsecutiveFailures)
+                    {
+                        stoppedEarly = true;
+                        break;
+                    }
                 }
-                var ok = await DeliverAsync(claim, cancellationToken).ConfigureAwait(false);
-                consecutiveFailures = ok ? 0 : consecutiveFailures + 1;
-                progress?.Report(new ExportSyncProgress(Math.Max(_total, _delivered), _delivered, _exported, _failed));
-                if (consecutiveFailures >= options.MaxConsecutiveFailures)
+            }
+            finally
+            {
+                if (ahead is not null)
                 {
-                    stoppedEarly = true;
-                    break;
+                    await ReleaseUndeliveredAsync(ahead).ConfigureAwait(false);
                 }
             }
             var status = await LedgerAsync(() => _store.GetStatusAsync(system, cancellationToken)).ConfigureAwait(false);
             return new ExportSyncResult(system, _discovered, _batches, _delivered, _exported, _unchanged, _failed, _failedBatches, _uncertain, _refused,
                 status.Queued + status.InFlight, stoppedEarly, _lastError, started.Elapsed, _ledgerTime.Elapsed);
+        }
+
+        private Task<ExportClaim?> ClaimAsync(CancellationToken cancellationToken) =>
+            _store.ClaimAsync(system, _owner, options.BatchSize, options.Lease, cancellationToken);
+
+        /// <summary>
+        /// A batch claimed ahead that the run will not deliver (it stopped, or was cancelled): back to the queue at once.
+        /// It never reached the exporter, so it is released as not delivered rather than left to expire as uncertain.
+        /// </summary>
+        private async Task ReleaseUndeliveredAsync(Task<ExportClaim?> ahead)
+        {
+            ExportClaim? claim;
+            try
+            {
+                claim = await ahead.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ExportLedgerException)
+            {
+                return;     // not claimed, or the ledger failed: nothing is held (a lease would expire anyway)
+            }
+            if (claim is not null)
+            {
+                await _store.CompleteClaimAsync(system, claim.Token, [], new ExportNote(""), TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         /// <summary>

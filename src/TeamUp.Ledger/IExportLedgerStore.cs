@@ -103,9 +103,10 @@ public interface IExportLedgerStore : IAsyncDisposable
 
     /// <summary>
     /// Completes a claim: the items in <paramref name="exported"/> (each at the version its claim handed out) are
-    /// recorded with <paramref name="note"/>; the other items of the claim are released (pending again, with
-    /// "not confirmed" as their last error) and not claimable before <paramref name="retryRestAfter"/> has passed, so an
-    /// exporter that keeps declining an invoice does not get it straight back. Per item, only while the token still holds
+    /// recorded with <paramref name="note"/>; the other items of the claim are released (pending again). With a
+    /// <paramref name="retryRestAfter"/> above zero they get "not confirmed by the exporter" as their last error and are
+    /// not claimable before it has passed, so an exporter that keeps declining an invoice does not get it straight back;
+    /// with zero they are simply handed back (a batch claimed ahead that was never delivered). Per item, only while the token still holds
     /// it; see <see cref="CompleteResult.Refused"/>. An item still held whose version differs from the one handed out is
     /// an <see cref="ArgumentException"/> (nothing is written).
     /// </summary>
