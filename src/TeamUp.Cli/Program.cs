@@ -20,7 +20,7 @@ public static class Program
         {
             foreach (var error in parse.Errors)
             {
-                await stderr.WriteLineAsync($"teamup: {error.Message}");
+                await stderr.WriteLineAsync($"teamup: {TerminalText.Escape(FriendlyTypeNames(error.Message))}");
             }
             await stderr.WriteLineAsync("Run 'teamup --help' (or add --help to the command) for usage.");
             return ExitCodes.Usage;
@@ -31,4 +31,16 @@ public static class Program
             new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) },
             cancellationToken);
     }
+
+    /// <summary>The parser names .NET types ("as expected type 'System.Int32'"); a user reads what to type instead.</summary>
+    internal static string FriendlyTypeNames(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']+)'", match => match.Groups[1].Value switch
+        {
+            "System.Int32" or "System.Nullable`1[System.Int32]" => "as a whole number (up to 2147483647)",
+            "System.Int64" or "System.Nullable`1[System.Int64]" => "as a whole number",
+            "System.Double" or "System.Nullable`1[System.Double]" => "as a number",
+            "System.Boolean" => "as true or false",
+            "System.IO.FileInfo" or "System.String" => "as a file path",
+            var other => $"as {other.Split('.', '[', ']', '`').Last(p => p.Length > 0)}",
+        });
 }

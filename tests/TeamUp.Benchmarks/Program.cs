@@ -1,3 +1,26 @@
 using BenchmarkDotNet.Running;
+using TeamUp.Benchmarks;
+
+// `sample csv|json N` prints the first N rows of the export the row benchmarks read, to see what is measured.
+if (args is ["sample", var format, var count])
+{
+    using var file = format == "json" ? GeneratedExport.Json(int.Parse(count)) : GeneratedExport.Csv(int.Parse(count));
+    using var stdout = Console.OpenStandardOutput();
+    file.CopyTo(stdout);
+    return;
+}
+
+// `peers` prints what the SDK and the Kiota peer read from an invoice with an expanded payer and a new status.
+if (args is ["peers"])
+{
+    await PeerFidelity.RunAsync();
+    return;
+}
+
+if (args is ["probe", var rowsText])
+{
+    await Probe.RunAsync(int.Parse(rowsText));
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

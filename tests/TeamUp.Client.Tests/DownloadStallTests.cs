@@ -11,8 +11,6 @@ public class DownloadStallTests
 {
     private const string JobUrl = FakeTeamUp.Base + "jobs/12";
     private const string Storage = "https://storage.test/exports/12.csv?X-Amz-Signature=sig123";
-    // Without the idle timeout these downloads would hang; a test must fail instead.
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private static readonly byte[] Csv = Encoding.UTF8.GetBytes("id,status\n" + string.Concat(Enumerable.Range(1, 200).Select(i => $"{i},paid\n")));
 
     private static async Task<ExportJob> FinishedJobAsync(FakeTeamUp api, TeamUpClient client)
@@ -37,7 +35,7 @@ public class DownloadStallTests
         ServeFile(api, () => new PacedFile(Csv, chunk: 64, pause: null, api.Time, stallAfter: 512));
         var destination = new MemoryStream();
 
-        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(destination), TimeSpan.FromSeconds(1)).WaitAsync(Bound));
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(destination)));
 
         Assert.Equal(0, error.StatusCode);
         Assert.Equal(ExportJob.DownloadOperation, error.Operation);
@@ -55,7 +53,7 @@ public class DownloadStallTests
         // 15 s between chunks and far longer than 20 s in all: the timeout is per read, not for the file.
         ServeFile(api, () => new PacedFile(Csv, chunk: 256, pause: TimeSpan.FromSeconds(15), api.Time));
 
-        var rows = await api.Run(() => job.ReadRowsAsync().ToListAsync().AsTask(), TimeSpan.FromSeconds(1)).WaitAsync(Bound);
+        var rows = await api.Run(() => job.ReadRowsAsync().ToListAsync().AsTask());
 
         Assert.Equal(200, rows.Count);
         Assert.Equal("200", rows[^1]["id"]);
@@ -70,12 +68,13 @@ public class DownloadStallTests
         ServeFile(api, () => new PacedFile(Csv, chunk: 64, pause: null, api.Time, stallAfter: 512));
         using var cancel = new CancellationTokenSource();
 
-        var download = api.Run(() => job.DownloadToAsync(Stream.Null, cancel.Token), TimeSpan.FromHours(1));
-        await Task.Delay(100);
+        var download = api.Run(() => job.DownloadToAsync(Stream.Null, cancel.Token));
+        // The download comes to rest on the stalled file with no timer set: no idle timeout will ever end it.
+        await api.Time.UntilOnlyStalledAsync();
         Assert.False(download.IsCompleted);
         await cancel.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download.WaitAsync(Bound));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
     }
 
     [Fact]
@@ -87,11 +86,11 @@ public class DownloadStallTests
         api.Intercept = async (request, ct) =>
         {
             if (request.RequestUri!.Host != "storage.test") return null!;
-            await Task.Delay(Timeout.Infinite, ct);
+            await api.StallAsync(ct);
             return new HttpResponseMessage(HttpStatusCode.OK);
         };
 
-        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(Stream.Null), TimeSpan.FromSeconds(1)).WaitAsync(Bound));
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(Stream.Null)));
 
         Assert.Equal(0, error.StatusCode);
         Assert.Contains("DownloadIdleTimeout", error.Message);
@@ -135,13 +134,13 @@ public class DownloadStallTests
     }
 
     /// <summary>A file served <c>chunk</c> bytes per read, with a pause (on the fake clock) before each; it can stall or break.</summary>
-    private sealed class PacedFile(byte[] content, int chunk, TimeSpan? pause, TimeProvider time, int? stallAfter = null, int? failAfter = null) : SourceStream
+    private sealed class PacedFile(byte[] content, int chunk, TimeSpan? pause, TestClock time, int? stallAfter = null, int? failAfter = null) : SourceStream
     {
         private int _position;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_position == stallAfter) await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+            if (_position == stallAfter) await time.StallAsync(cancellationToken, inRequest: false);
             if (_position == failAfter) throw new IOException("Connection reset by peer");
             if (pause is { } wait && _position > 0) await Task.Delay(wait, time, cancellationToken);
             var count = Math.Min(Math.Min(chunk, buffer.Length), content.Length - _position);

@@ -69,7 +69,7 @@ public class ErrorTests
         api.Intercept = async (_, ct) =>
         {
             await cancel.CancelAsync();
-            await Task.Delay(Timeout.Infinite, ct);
+            await api.StallAsync(ct);
             return new HttpResponseMessage(HttpStatusCode.OK);
         };
         using var client = api.Client();

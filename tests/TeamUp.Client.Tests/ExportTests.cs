@@ -30,7 +30,7 @@ public class ExportTests
         api.On(HttpMethod.Post, ExportUrl, FakeTeamUp.Answer(HttpStatusCode.OK, """{"job":12}"""));
         api.On(HttpMethod.Get, JobUrl,
             FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(0, 100)),
-            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(50, 100)),
+            FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(10, 100)), // a pace that predicts no finish before the doubled wait
             FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(100, 100, Storage)));
         api.On(HttpMethod.Get, "https://storage.test/*", _ => Text("text/csv", "id,due_date\n1,2026-01-31\n"));
         using var client = api.Client();
@@ -45,11 +45,11 @@ public class ExportTests
 
         Assert.Equal(new Uri(Storage), done.ResultUrl);
         Assert.True(job.IsComplete);
-        Assert.Equal([0.0, 0.5, 1.0], progress.Reports.Select(p => p.Fraction!.Value));
+        Assert.Equal([0.0, 0.1, 1.0], progress.Reports.Select(p => p.Fraction!.Value));
         var polls = api.Requests.Where(r => r.Uri.AbsolutePath.EndsWith("/jobs/12", StringComparison.Ordinal)).Select(r => r.At).ToArray();
         Assert.Equal(3, polls.Length);
-        Assert.InRange(polls[1] - polls[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)); // ExportPollInterval
-        Assert.InRange(polls[2] - polls[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5)); // doubled
+        Assert.Equal(TimeSpan.FromSeconds(1), polls[1] - polls[0]); // ExportPollInterval
+        Assert.Equal(TimeSpan.FromSeconds(2), polls[2] - polls[1]); // doubled
         Assert.Equal("id,due_date\n1,2026-01-31\n", Encoding.UTF8.GetString(file.ToArray()));
         var download = Assert.Single(api.Requests, r => r.Uri.Host == "storage.test");
         Assert.Null(download.Authorization);
@@ -73,10 +73,7 @@ public class ExportTests
         var polls = api.Requests.Select(r => r.At).ToArray();
         Assert.Equal(5, polls.Length);
         var waits = polls.Zip(polls.Skip(1), (a, b) => b - a).ToArray();
-        Assert.InRange(waits[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)); // ExportPollInterval
-        Assert.InRange(waits[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5)); // doubled
-        Assert.InRange(waits[2], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5)); // capped, not 4 s
-        Assert.InRange(waits[3], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5));
+        Assert.Equal([1, 2, 3, 3], waits.Select(w => w.TotalSeconds)); // ExportPollInterval, doubled, then capped (not 4 s)
     }
 
     [Fact]
@@ -101,7 +98,7 @@ public class ExportTests
 
         var polls = api.Requests.Select(r => r.At).ToArray();
         Assert.Equal(2, polls.Length);
-        Assert.InRange(polls[1] - polls[0], TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15.5));
+        Assert.Equal(TimeSpan.FromSeconds(15), polls[1] - polls[0]);
     }
 
     [Fact]
@@ -113,12 +110,12 @@ public class ExportTests
             FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(10, 10, Storage)));
         using var client = api.Client(o => o.ExportTimeout = TimeSpan.FromHours(2));
 
-        var job = await api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync(), TimeSpan.FromMinutes(1));
+        var job = await api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync());
 
         Assert.NotNull(job.ResultUrl);
         var polls = api.Requests.Select(r => r.At).ToArray();
         Assert.Equal(2, polls.Length);
-        Assert.True(polls[1] - polls[0] >= TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromHours(1), polls[1] - polls[0]); // as asked, and no attempt or total timeout fired on the way
     }
 
     [Fact]
@@ -128,14 +125,15 @@ public class ExportTests
         api.On(HttpMethod.Get, JobUrl, FakeTeamUp.Answer(HttpStatusCode.OK, JobJson(3, 10)));
         using var client = api.Client(o => o.ExportTimeout = TimeSpan.FromMinutes(2));
 
-        var error = await Assert.ThrowsAsync<TeamUpExportTimeoutException>(() => api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync(), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<TeamUpExportTimeoutException>(() => api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync()));
 
         Assert.Equal(0, error.StatusCode);
         Assert.Equal(12, error.JobId);
         Assert.Equal(3, error.LastStatus!.CompleteItems);
         Assert.Contains("did not finish", error.Message);
         Assert.Contains("3 of 10", error.Message);
-        Assert.InRange(api.Requests.Count, 5, 12); // 1, 2, 4, 8, 16, 30, 30... seconds apart within 2 minutes
+        // 1, 2, 4, 8, 16, 30, 30 s apart, then the 29 s left: the last poll is exactly at the deadline.
+        Assert.Equal([0, 1, 3, 7, 15, 31, 61, 91, 120], api.Requests.Select(r => (r.At - api.Requests.First().At).TotalSeconds));
     }
 
     [Fact]

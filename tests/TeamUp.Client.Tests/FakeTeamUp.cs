@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using RichardSzalay.MockHttp;
 
 namespace TeamUp.Client.Tests;
@@ -13,14 +12,17 @@ internal sealed class FakeTeamUp : IDisposable
     public const string Base = "https://api.teamup.test/api/v2/";
     public const string Key = "tk_live_SECRETKEY123";
 
+    private readonly AsyncLocal<bool> _inRequest = new();
+
     public FakeTeamUp()
     {
         Capture = new CaptureHandler(Mock, this);
+        Time.Busy = () => Volatile.Read(ref InFlight);
     }
 
     public MockHttpMessageHandler Mock { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public TestClock Time { get; } = new();
 
     public ConcurrentQueue<Captured> Requests { get; } = new();
 
@@ -68,22 +70,13 @@ internal sealed class FakeTeamUp : IDisposable
     public int Count(HttpMethod method, string pathAndQueryStart) =>
         Requests.Count(r => r.Method == method && r.Uri.PathAndQuery.StartsWith(pathAndQueryStart, StringComparison.Ordinal));
 
-    /// <summary>Runs <paramref name="action"/>, moving the fake clock on while it waits (no real sleeping).</summary>
-    public async Task<T> Run<T>(Func<Task<T>> action, TimeSpan? step = null)
-    {
-        var task = action();
-        for (var i = 0; i < 4000 && !task.IsCompleted; i++)
-        {
-            await Task.WhenAny(task, Task.Delay(1));
-            if (!task.IsCompleted)
-            {
-                Time.Advance(step ?? TimeSpan.FromMilliseconds(250));
-            }
-        }
-        return await task;
-    }
+    /// <summary>Runs <paramref name="action"/>, moving the fake clock to each timer the code waits for (no real sleeping).</summary>
+    public Task<T> Run<T>(Func<Task<T>> action) => Time.Run(action);
 
-    public Task Run(Func<Task> action, TimeSpan? step = null) => Run(async () => { await action(); return 0; }, step);
+    public Task Run(Func<Task> action) => Time.Run(async () => { await action(); return 0; });
+
+    /// <summary>A server or file that never answers: ends only when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public Task StallAsync(CancellationToken cancellationToken) => Time.StallAsync(cancellationToken, _inRequest.Value);
 
     public void Dispose() => Mock.Dispose();
 
@@ -100,6 +93,7 @@ internal sealed class FakeTeamUp : IDisposable
             while ((max = Volatile.Read(ref owner.MaxInFlight)) < now && Interlocked.CompareExchange(ref owner.MaxInFlight, now, max) != max)
             {
             }
+            owner._inRequest.Value = true;
             try
             {
                 if (owner.Intercept?.Invoke(request, cancellationToken) is { } intercepted)

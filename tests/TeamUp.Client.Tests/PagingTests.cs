@@ -146,17 +146,19 @@ public class PagingTests
         api.Intercept = async (request, ct) =>
         {
             var page = PageOf(request);
-            await Task.Delay(random.Next(1, 15), ct); // pages answer out of order
+            int after;
+            lock (random)
+            {
+                after = random.Next(1, 15);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(after), api.Time, ct); // pages answer out of order
             var ids = Enumerable.Range((page - 1) * 10 + 1, 10).Where(i => i <= 95);
             return FakeTeamUp.Json(HttpStatusCode.OK, ReportPage(95, ids));
         };
         using var client = api.Client();
 
-        var rows = new List<int>();
-        await foreach (var row in client.Reports.GetInvoiceLineItemsRowsAsync(new() { PageSize = 10, MaxConcurrency = maxConcurrency }))
-        {
-            rows.Add(row.Id!.Value);
-        }
+        var rows = await api.Run(() => client.Reports.GetInvoiceLineItemsRowsAsync(new() { PageSize = 10, MaxConcurrency = maxConcurrency })
+            .Select(row => row.Id!.Value).ToListAsync().AsTask());
 
         Assert.Equal(Enumerable.Range(1, 95), rows);
         Assert.Equal(10, api.Requests.Count);
@@ -171,7 +173,7 @@ public class PagingTests
         {
             if (PageOf(request) > 1)
             {
-                await Task.Delay(Timeout.Infinite, ct); // only a cancellation ends these
+                await api.StallAsync(ct); // only a cancellation ends these
             }
             return FakeTeamUp.Json(HttpStatusCode.OK, ReportPage(100, Enumerable.Range(1, 10)));
         };

@@ -163,12 +163,12 @@ public class RetryTests
         api.Intercept = async (request, ct) =>
         {
             Interlocked.Increment(ref calls);
-            await Task.Delay(Timeout.Infinite, ct);
+            await api.StallAsync(ct);
             return new HttpResponseMessage(HttpStatusCode.OK);
         };
         using var client = api.Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(5));
 
-        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => Export(client), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => Export(client)));
 
         Assert.Equal(0, error.StatusCode);
         Assert.Contains("timed out", error.Message);
@@ -184,13 +184,13 @@ public class RetryTests
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await api.StallAsync(ct);
             }
             return FakeTeamUp.Json(HttpStatusCode.OK, Job);
         };
         using var client = api.Client(o => o.AttemptTimeout = TimeSpan.FromSeconds(5));
 
-        var job = await api.Run(() => client.Jobs.RetrieveAsync(7), TimeSpan.FromSeconds(1));
+        var job = await api.Run(() => client.Jobs.RetrieveAsync(7));
 
         Assert.Equal(7, job.Id);
         Assert.Equal(2, calls);
@@ -246,6 +246,24 @@ public class RetryTests
 
         Assert.Equal(TimeSpan.FromHours(1), error.RetryAfter);
         Assert.Single(api.Requests);
+    }
+
+    [Fact]
+    public async Task Retry_after_beyond_what_is_left_of_the_budget_fails_at_once_with_the_rate_limit_error()
+    {
+        // 70 s of the 120 s budget go to a slow first attempt and a 503 retry; then 429 asks for 60 s, more than the 50 s left.
+        using var api = new FakeTeamUp();
+        api.On(Get, JobUrl,
+            FakeTeamUp.Answer(HttpStatusCode.ServiceUnavailable, "{}", r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(70))),
+            FakeTeamUp.Answer(HttpStatusCode.TooManyRequests, """{"detail":"slow down"}""", r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(60))),
+            FakeTeamUp.Answer(HttpStatusCode.OK, Job));
+        using var client = api.Client(o => o.TotalTimeout = TimeSpan.FromSeconds(120));
+
+        var error = await Assert.ThrowsAsync<TeamUpRateLimitedException>(() => api.Run(() => client.Jobs.RetrieveAsync(7)));
+
+        Assert.Equal(TimeSpan.FromSeconds(60), error.RetryAfter);
+        Assert.Equal(2, api.Requests.Count);
+        Assert.InRange(api.Time.GetUtcNow() - api.Requests.First().At, TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(80));
     }
 
     [Fact]
@@ -327,7 +345,7 @@ public class RetryTests
 
         for (var i = 0; i < 200; i++)
         {
-            var job = await api.Run(() => client.Jobs.RetrieveAsync(7), TimeSpan.FromMilliseconds(50));
+            var job = await api.Run(() => client.Jobs.RetrieveAsync(7));
             Assert.Equal(7, job.Id);
         }
 

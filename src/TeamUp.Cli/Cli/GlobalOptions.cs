@@ -37,6 +37,12 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<int?> RequestTimeout { get; } = new("--request-timeout")
+    {
+        Description = "Seconds one API call may take, retries and their waits included (default 120; 1-86400). Each attempt gets at most 30 of them.",
+        Recursive = true,
+    };
+
     public GlobalOptions()
     {
         AuthScheme.AcceptOnlyFromAmong("token", "bearer");
@@ -50,6 +56,7 @@ internal sealed class GlobalOptions
         root.Options.Add(AuthScheme);
         root.Options.Add(ProviderId);
         root.Options.Add(RequestMode);
+        root.Options.Add(RequestTimeout);
     }
 
     public ConnectionSettings Resolve(ParseResult parse)
@@ -60,12 +67,20 @@ internal sealed class GlobalOptions
         {
             provider = int.TryParse(providerText, out var p) ? p : throw new UsageException($"TEAMUP_PROVIDER_ID '{providerText}' is not an integer.");
         }
+        var requestTimeout = parse.GetValue(RequestTimeout);
+        if (requestTimeout is < 1 or > 86400)
+        {
+            throw new UsageException("--request-timeout must be between 1 and 86400 seconds.");
+        }
         return new ConnectionSettings(
             BaseUrl: NonEmpty(parse.GetValue(BaseUrl)) ?? NonEmpty(Environment.GetEnvironmentVariable("TEAMUP_BASE_URL")),
             Token: NonEmpty(parse.GetValue(Token)) ?? NonEmpty(Environment.GetEnvironmentVariable("TEAMUP_TOKEN")),
             AuthScheme: parse.GetValue(AuthScheme) ?? "token",
             ProviderId: provider,
-            RequestMode: parse.GetValue(RequestMode));
+            RequestMode: parse.GetValue(RequestMode))
+        {
+            RequestTimeout = requestTimeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -74,6 +74,23 @@ public sealed class TeamUpClientOptions
     /// </summary>
     public TimeSpan DownloadIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The default of <see cref="MaxResponseSize"/>: 64 MiB.</summary>
+    public const long DefaultMaxResponseSize = 64L << 20;
+
+    /// <summary>
+    /// The largest API answer (a page, a report page, a job) the client reads, counted after decompression (default
+    /// 64 MiB; at most 1 GiB). A larger one fails at once with <see cref="TeamUpResponseTooLargeException"/> and is not
+    /// retried. Export files are streamed and not bounded by this; see <see cref="MaxDownloadSize"/>.
+    /// </summary>
+    public long MaxResponseSize { get; set; } = DefaultMaxResponseSize;
+
+    /// <summary>
+    /// The largest export file a download accepts, in bytes as received (after decompression); <see langword="null"/>
+    /// (the default) for no limit. A larger file fails with a <see cref="TeamUpApiException"/> naming the limit, after
+    /// writing at most this many bytes.
+    /// </summary>
+    public long? MaxDownloadSize { get; set; }
+
     /// <summary>Your application's name (and version), appended to the User-Agent: <c>TeamUp.Generated/&lt;version&gt; &lt;ApplicationId&gt;</c>.</summary>
     public string? ApplicationId { get; set; }
 
@@ -126,9 +143,28 @@ public sealed class TeamUpClientOptions
         {
             problems.Add("ProviderId must be a non-empty id without whitespace.");
         }
-        if (AttemptTimeout <= TimeSpan.Zero)
+        // Upper bounds as well as lower ones: a timer cannot run for longer than about 49 days, and the resilience
+        // pipeline refuses timeouts over a day, both only when the first request is sent, long after configuration.
+        if (AttemptTimeout < TimeSpan.FromMilliseconds(10) || AttemptTimeout > TimeSpan.FromHours(12))
         {
-            problems.Add("AttemptTimeout must be positive.");
+            problems.Add("AttemptTimeout must be between 10 ms and 12 hours.");
+        }
+        if (TotalTimeout > TimeSpan.FromDays(1))
+        {
+            problems.Add("TotalTimeout must be at most 1 day.");
+        }
+        if (RetryDelay > TimeSpan.FromDays(1) || MaxRetryDelay > TimeSpan.FromDays(1) || ExportPollInterval > TimeSpan.FromDays(1)
+            || ExportMaxPollInterval > TimeSpan.FromDays(1))
+        {
+            problems.Add("RetryDelay, MaxRetryDelay, ExportPollInterval and ExportMaxPollInterval must be at most 1 day.");
+        }
+        if (ExportTimeout > TimeSpan.FromDays(7))
+        {
+            problems.Add("ExportTimeout must be at most 7 days.");
+        }
+        if (DownloadIdleTimeout > TimeSpan.FromDays(1))
+        {
+            problems.Add("DownloadIdleTimeout must be at most 1 day (or Timeout.InfiniteTimeSpan).");
         }
         if (TotalTimeout < AttemptTimeout)
         {
@@ -153,6 +189,14 @@ public sealed class TeamUpClientOptions
         if (ExportMaxPollInterval is { } maxPoll && maxPoll < ExportPollInterval)
         {
             problems.Add("ExportMaxPollInterval must be at least ExportPollInterval.");
+        }
+        if (MaxResponseSize is < 1024 or > 1L << 30)
+        {
+            problems.Add("MaxResponseSize must be between 1 KiB and 1 GiB.");
+        }
+        if (MaxDownloadSize is <= 0)
+        {
+            problems.Add("MaxDownloadSize must be positive (or null for no limit).");
         }
         if (ApplicationId is not null && (ApplicationId.Length > 128 || ApplicationId.Any(char.IsControl)))
         {
@@ -189,6 +233,9 @@ public sealed class TeamUpClientOptions
         }
         return text.Append(" }").ToString();
     }
+
+    /// <summary>The credential in use, for masking wherever server text is quoted.</summary>
+    internal string? Secret => !string.IsNullOrWhiteSpace(ApiKey) ? ApiKey : AccessToken;
 
     internal static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));

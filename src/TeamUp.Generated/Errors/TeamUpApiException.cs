@@ -76,12 +76,22 @@ public class TeamUpApiException : Exception
     public static TeamUpApiException FromResponse<TResult>(HttpResponseMessage response, string description, int statusCode, string? body,
         IReadOnlyDictionary<string, IEnumerable<string>> headers, TResult? result, Exception? innerException)
     {
+        ArgumentNullException.ThrowIfNull(response);
+        return FromResponse(response, description, statusCode, body, headers, result, innerException, CredentialMask.SecretOf(response.RequestMessage));
+    }
+
+    internal static TeamUpApiException FromResponse<TResult>(HttpResponseMessage response, string description, int statusCode, string? body,
+        IReadOnlyDictionary<string, IEnumerable<string>> headers, TResult? result, Exception? innerException, string? secret)
+    {
         var operation = TeamUpOperation.Of(response.RequestMessage);
-        var requestId = FirstHeader(headers, RequestIdHeaders);
-        var excerpt = Excerpt(body);
+        // A request id is server text like any other: bounded, masked, and unable to carry escape sequences.
+        var rawRequestId = FirstHeader(headers, RequestIdHeaders);
+        var requestId = rawRequestId is null ? null : ServerText.Quote(rawRequestId, secret, 128);
+        var excerpt = Excerpt(body, secret);
         var error = result as Error;
         var mediaType = response.Content?.Headers.ContentType?.MediaType;
-        var message = BuildMessage(operation, statusCode, description, requestId, error, excerpt, mediaType, innerException);
+        innerException = Sanitized(innerException, secret);
+        var message = BuildMessage(operation, statusCode, description, requestId, error, ServerText.Quote(mediaType, null, 100), innerException, secret);
         if (statusCode == (int)HttpStatusCode.TooManyRequests)
         {
             return new TeamUpRateLimitedException(message, operation, requestId, excerpt, headers, RetryAfterOf(response), innerException) { Error = error };
@@ -91,14 +101,18 @@ public class TeamUpApiException : Exception
 
     /// <summary>Masks anything that looks like a credential and cuts the text to <see cref="MaxExcerptLength"/>.</summary>
     /// <param name="body">Text from a response.</param>
-    public static string? Excerpt(string? body)
+    public static string? Excerpt(string? body) => Excerpt(body, null);
+
+    internal static string? Excerpt(string? body, string? secret)
     {
         if (string.IsNullOrEmpty(body))
         {
             return body;
         }
-        var cut = body.Length > MaxExcerptLength ? body[..MaxExcerptLength] + "…" : body;
-        return CredentialMask.Apply(cut);
+        // Masked before the cut (with a margin), so that a secret straddling the cut is not left half visible.
+        var margin = Math.Min(body.Length, MaxExcerptLength + 512);
+        var masked = CredentialMask.Apply(body[..margin], secret);
+        return masked.Length > MaxExcerptLength || margin < body.Length ? masked[..Math.Min(masked.Length, MaxExcerptLength)] + "…" : masked;
     }
 
     internal static string Describe(int statusCode) =>
@@ -110,22 +124,23 @@ public class TeamUpApiException : Exception
         new HttpResponseMessage((HttpStatusCode)statusCode).ReasonPhrase ?? string.Empty;
 
     private static string BuildMessage(string? operation, int statusCode, string description, string? requestId, Error? error,
-        string? excerpt, string? mediaType, Exception? innerException)
+        string? mediaType, Exception? innerException, string? secret)
     {
         var text = new StringBuilder();
         text.Append(operation ?? "TeamUp request").Append(" failed: ").Append(Describe(statusCode));
+        var notJson = !string.IsNullOrEmpty(mediaType) && !mediaType.Contains("json", StringComparison.OrdinalIgnoreCase);
         if (!string.IsNullOrWhiteSpace(error?.Detail))
         {
-            text.Append(". ").Append(CredentialMask.Apply(error.Detail));
+            text.Append(". ").Append(ServerText.Quote(error.Detail, secret));
         }
-        else if (mediaType is not null && !mediaType.Contains("json", StringComparison.OrdinalIgnoreCase) && statusCode >= 400)
+        else if (notJson && (statusCode >= 400 || innerException is Newtonsoft.Json.JsonException))
         {
-            // Typically an HTML page from a proxy or load balancer, not TeamUp itself.
+            // Typically an HTML page from a proxy, a load balancer or a captive portal, not TeamUp itself; also with status 200.
             text.Append(". The body was ").Append(mediaType).Append(", not JSON (an error page from a proxy or gateway?)");
         }
-        else if (innerException is Newtonsoft.Json.JsonException)
+        else if (innerException is Newtonsoft.Json.JsonException json)
         {
-            text.Append(". The body could not be read as JSON: ").Append(innerException.Message);
+            text.Append(". The body could not be read as JSON: ").Append(json.Message);
         }
         else if (!string.IsNullOrWhiteSpace(description) && !description.StartsWith("The HTTP status code", StringComparison.Ordinal))
         {
@@ -135,9 +150,48 @@ public class TeamUpApiException : Exception
         {
             text.Append(" (request id ").Append(requestId).Append(')');
         }
-        text.Append('.');
+        // One full stop: a detail or parser message that ends in its own does not make the message end in "..".
+        if (text[^1] != '.')
+        {
+            text.Append('.');
+        }
         return text.ToString();
     }
+
+    /// <summary>
+    /// A JSON error quotes the value it could not read, so its message is server text too: the inner exception is replaced
+    /// by one of the same kind whose message is bounded, masked and escaped (it would otherwise show up in logs via ToString).
+    /// </summary>
+    private static Exception? Sanitized(Exception? innerException, string? secret) => innerException switch
+    {
+        Newtonsoft.Json.JsonReaderException reader => new Newtonsoft.Json.JsonReaderException(
+            ServerText.Quote(FriendlyTypeNames(reader.Message), secret), ServerText.Quote(reader.Path, secret, 200), reader.LineNumber, reader.LinePosition, null),
+        Newtonsoft.Json.JsonSerializationException serialization => new Newtonsoft.Json.JsonSerializationException(
+            ServerText.Quote(FriendlyTypeNames(serialization.Message), secret), ServerText.Quote(serialization.Path, secret, 200), serialization.LineNumber, serialization.LinePosition, null),
+        Newtonsoft.Json.JsonException json => new Newtonsoft.Json.JsonException(ServerText.Quote(FriendlyTypeNames(json.Message), secret)),
+        _ => innerException,
+    };
+
+    /// <summary>Newtonsoft names .NET types (<c>System.Nullable`1[System.Int32]</c>); a reader of the message knows JSON types.</summary>
+    internal static string FriendlyTypeNames(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"System\.Nullable`1\[([\w.]+)\]|(?<![\w.])(?:System|TeamUp\.Generated)\.[\w.`\[\]]+", match =>
+        {
+            var name = match.Groups[1].Success ? match.Groups[1].Value : match.Value;
+            return name switch
+            {
+                "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" => "integer",
+                "System.Decimal" or "System.Double" or "System.Single" => "number",
+                "System.String" => "string",
+                "System.Boolean" => "boolean",
+                "System.DateTimeOffset" or "System.DateTime" => "date-time",
+                "System.DateOnly" => "date",
+                "System.TimeOnly" => "time",
+                "System.Uri" => "URL",
+                _ when name.StartsWith("TeamUp.Generated.", StringComparison.Ordinal) => name["TeamUp.Generated.".Length..],
+                _ when name.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) => "array",
+                _ => name,
+            };
+        });
 
     private static string? FirstHeader(IReadOnlyDictionary<string, IEnumerable<string>> headers, IEnumerable<string> names)
     {

@@ -101,6 +101,15 @@ internal sealed class CliSession : IAsyncDisposable
         {
             options.DownloadIdleTimeout = idleTimeout;
         }
+        options.MaxDownloadSize = settings.MaxDownloadSize;
+        if (settings.RequestTimeout is { } requestTimeout)
+        {
+            options.TotalTimeout = requestTimeout;
+            if (options.AttemptTimeout > requestTimeout)
+            {
+                options.AttemptTimeout = requestTimeout;
+            }
+        }
         host.ConfigureClient?.Invoke(options);
         return options;
     }

@@ -13,4 +13,10 @@ internal sealed record ConnectionSettings(
 
     /// <summary>How long a download may receive nothing (<c>reports export --idle-timeout</c>); the client's default otherwise.</summary>
     public TimeSpan? DownloadIdleTimeout { get; init; }
+
+    /// <summary>The largest export file accepted (<c>reports export --max-bytes</c>); no limit otherwise.</summary>
+    public long? MaxDownloadSize { get; init; }
+
+    /// <summary>How long one call may take, retries included (<c>--request-timeout</c>); the client's default otherwise.</summary>
+    public TimeSpan? RequestTimeout { get; init; }
 }

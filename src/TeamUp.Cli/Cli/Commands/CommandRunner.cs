@@ -29,7 +29,11 @@ internal static class CommandRunner
         {
             // The client's messages name the operation and the status ("Invoices_List failed: 503 Service Unavailable. ...").
             // Where one names a client option the CLI sets from a flag, the user reads the flag.
-            var message = e.Message.Replace("TeamUpClientOptions.DownloadIdleTimeout", "--idle-timeout", StringComparison.Ordinal);
+            var message = e.Message
+                .Replace("TeamUpClientOptions.DownloadIdleTimeout", "--idle-timeout", StringComparison.Ordinal)
+                .Replace("TeamUpClientOptions.MaxDownloadSize", "--max-bytes", StringComparison.Ordinal)
+                .Replace("TeamUpClientOptions.AttemptTimeout / TotalTimeout", "--request-timeout", StringComparison.Ordinal)
+                .Replace("TeamUpClientOptions.MaxResponseSize", "the CLI's limit on one API answer; ask for fewer rows per page (--page-size) or fewer --expand/--fields", StringComparison.Ordinal);
             cli.Log(message.Contains(" failed: ", StringComparison.Ordinal) || message.Contains(" refused: ", StringComparison.Ordinal)
                 ? message
                 : $"{e.Operation ?? "TeamUp request"} failed: {message}");
@@ -40,9 +44,26 @@ internal static class CommandRunner
             cli.Log("cancelled.");
             return ExitCodes.ApiFailure;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+        catch (OutputFileException e)
+        {
+            cli.Log(e.Message);
+            return ExitCodes.ApiFailure;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             cli.Log($"request failed: no response. {e.Message}");
+            return ExitCodes.ApiFailure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not the network (the client reports that as TeamUpApiException): the file system, said as such.
+            cli.Log($"failed: {OutputFile.Reason(e)}");
+            return ExitCodes.ApiFailure;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever else goes wrong is reported in one line, never as a stack trace.
+            cli.Log($"failed: {e.Message} ({e.GetType().Name})");
             return ExitCodes.ApiFailure;
         }
     }

@@ -8,13 +8,14 @@ namespace TeamUp.Cli.Commands;
 
 /// <summary>
 /// Starts an export job on the client, shows its progress on stderr while <see cref="ExportJob.WaitForCompletionAsync"/>
-/// polls, and has <see cref="ExportJob.DownloadToAsync"/> write the file atomically (a temporary file moved into place).
+/// polls, and has <see cref="ExportJob.DownloadToAsync"/> write the file atomically (a temporary file moved into place,
+/// see <see cref="OutputFile"/>).
 /// </summary>
 internal sealed class ExportRunner(CliContext cli, CliSession session)
 {
     internal sealed record Outcome(int JobId, int Items, long Bytes, TimeSpan Elapsed);
 
-    public async Task<Outcome> RunAsync(ReportCatalog catalog, object request, ReportFormat format, string outputPath, CancellationToken cancellationToken)
+    public async Task<Outcome> RunAsync(ReportCatalog catalog, object request, ReportFormat format, OutputFile output, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var export = await catalog.StartExportAsync(session.Client.Reports, request, cancellationToken);
@@ -24,8 +25,12 @@ internal sealed class ExportRunner(CliContext cli, CliSession session)
             ? await WaitWithProgressBarAsync(export, catalog.Title, cancellationToken)
             : await export.WaitForCompletionAsync(new ProgressLines(cli, export.Id), cancellationToken);
 
-        var bytes = await DownloadAtomicallyAsync(export, outputPath, cancellationToken);
-        return new Outcome(export.Id, job.TotalItems, bytes, clock.Elapsed);
+        var (bytes, rows) = await DownloadAtomicallyAsync(export, format, output, cancellationToken);
+        if (rows != job.TotalItems)
+        {
+            cli.Log($"export job {export.Id} reported {job.TotalItems} items; the file holds {rows} rows");
+        }
+        return new Outcome(export.Id, rows, bytes, clock.Elapsed);
     }
 
     private async Task<Job> WaitWithProgressBarAsync(ExportJob export, string title, CancellationToken cancellationToken)
@@ -70,27 +75,27 @@ internal sealed class ExportRunner(CliContext cli, CliSession session)
         public void Report(ExportProgress value) => report(value);
     }
 
-    /// <summary>Downloads next to the target under a temporary name and moves it into place; nothing is left on failure.</summary>
-    private static async Task<long> DownloadAtomicallyAsync(ExportJob export, string outputPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads into the prepared temporary file, counts the rows the file really holds (the summary reports the file
+    /// written, not the job record), and moves it into place; nothing is left on failure.
+    /// </summary>
+    private static async Task<(long Bytes, int Rows)> DownloadAtomicallyAsync(ExportJob export, ReportFormat format, OutputFile output, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(outputPath)!;
-        var temp = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)[..8]}.partial");
+        var file = output.Stream;
         try
         {
-            long bytes;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-            {
-                await export.DownloadToAsync(file, cancellationToken);
-                await file.FlushAsync(cancellationToken);
-                bytes = file.Length;
-            }
-            File.Move(temp, outputPath, overwrite: true);
-            return bytes;
+            await export.DownloadToAsync(file, cancellationToken);
+            await file.FlushAsync(cancellationToken);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not TeamUpApiException)
         {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
+            // The download's own failures are TeamUpApiExceptions; anything else here is the file system's.
+            throw new OutputFileException($"could not write the export to '{output.Target}': {OutputFile.Reason(e)}", e);
         }
+        var bytes = file.Length;
+        file.Position = 0;
+        var rows = await ExportRowCounter.CountAsync(file, format == ReportFormat.Json, cancellationToken);
+        await output.CommitAsync(cancellationToken);
+        return (bytes, rows);
     }
 }

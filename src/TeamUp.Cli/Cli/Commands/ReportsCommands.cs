@@ -113,13 +113,17 @@ internal static class ReportsCommands
             var (body, total) = await session.GetTextAsync(catalog.DataOperation, catalog.DataPath, query, ct);
             var lines = SplitCsvRecords(body);
             if (lines.Count == 0) break;
-            if (page == 1) await cli.Out.WriteLineAsync(lines[0]);
+            // Server text on stdout: escape sequences and other controls are shown, not acted on (tabs and the line breaks
+            // of quoted cells are data and stay).
+            if (page == 1) await cli.Out.WriteLineAsync(TerminalText.Escape(lines[0], KeepInCsv));
             var rows = lines.Skip(1).Take(take).ToList();
-            foreach (var line in rows) await cli.Out.WriteLineAsync(line);
+            foreach (var line in rows) await cli.Out.WriteLineAsync(TerminalText.Escape(line, KeepInCsv));
             written += rows.Count;
             if (lines.Count - 1 < size || (long)page * size >= (total ?? int.MaxValue)) break;
         }
     }
+
+    private static bool KeepInCsv(char c) => c is '\t' or '\r' or '\n';
 
     /// <summary>Splits CSV text into records, keeping quoted line breaks inside their record.</summary>
     internal static List<string> SplitCsvRecords(string csv)
@@ -142,6 +146,12 @@ internal static class ReportsCommands
         return records;
     }
 
+    /// <summary>The longest --timeout: the client's ExportTimeout allows at most 7 days.</summary>
+    internal const int MaxExportTimeoutSeconds = 7 * 24 * 3600;
+
+    /// <summary>The longest --idle-timeout: the client's DownloadIdleTimeout allows at most 1 day.</summary>
+    internal const int MaxIdleTimeoutSeconds = 24 * 3600;
+
     private static Command Export(CliContext cli, GlobalOptions global)
     {
         var report = ReportArgument();
@@ -151,33 +161,39 @@ internal static class ReportsCommands
         var sort = SortOption();
         var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "json");
-        var output = new Option<FileInfo>("--output", "-o") { Description = "The file to write (replaced atomically when the download completes).", Required = true };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "The file to write, replaced atomically when the download completes (a symbolic link: its target; never a device or folder).",
+            Required = true,
+        };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the job to finish.", DefaultValueFactory = _ => 600 };
         var idleTimeout = new Option<int>("--idle-timeout") { Description = "Seconds the download may receive nothing before it counts as stalled.", DefaultValueFactory = _ => 60 };
-        var command = new Command("export", "Start an export job, show its progress on stderr, download the result to a file.") { report, grouped, columns, filters, sort, format, output, timeout, idleTimeout };
+        var maxBytes = new Option<long?>("--max-bytes") { Description = "Refuse an export file larger than this many bytes (no limit by default)." };
+        var command = new Command("export", "Start an export job, show its progress on stderr, download the result to a file.") { report, grouped, columns, filters, sort, format, output, timeout, idleTimeout, maxBytes };
         command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
         {
             var settings = global.Resolve(parse);
             var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
             var columnKeys = CommandRunner.SplitList(parse.GetValue(columns));
             if (columnKeys.Length == 0) throw new UsageException("--columns needs at least one column key.");
-            var target = parse.GetValue(output)!;
-            if (target.Directory is { Exists: false } dir) throw new UsageException($"--output: the folder '{dir.FullName}' does not exist.");
-            if (Directory.Exists(target.FullName)) throw new UsageException($"--output: '{target.FullName}' is a folder.");
             var seconds = parse.GetValue(timeout);
-            if (seconds < 1) throw new UsageException("--timeout must be at least 1 second.");
+            if (seconds is < 1 or > MaxExportTimeoutSeconds) throw new UsageException($"--timeout must be between 1 and {MaxExportTimeoutSeconds} seconds (7 days).");
             var idleSeconds = parse.GetValue(idleTimeout);
-            if (idleSeconds < 1) throw new UsageException("--idle-timeout must be at least 1 second.");
+            if (idleSeconds is < 1 or > MaxIdleTimeoutSeconds) throw new UsageException($"--idle-timeout must be between 1 and {MaxIdleTimeoutSeconds} seconds (1 day).");
+            var byteLimit = parse.GetValue(maxBytes);
+            if (byteLimit is < 1) throw new UsageException("--max-bytes must be positive.");
             var reportFormat = new ReportFormat(parse.GetValue(format)!);
             var request = catalog.CreateExportRequest(columnKeys, parse.GetValue(filters) ?? [], CommandRunner.SplitList(parse.GetValue(sort)), reportFormat);
-            settings = settings with { ExportTimeout = TimeSpan.FromSeconds(seconds), DownloadIdleTimeout = TimeSpan.FromSeconds(idleSeconds) };
+            settings = settings with { ExportTimeout = TimeSpan.FromSeconds(seconds), DownloadIdleTimeout = TimeSpan.FromSeconds(idleSeconds), MaxDownloadSize = byteLimit };
 
+            // Before anything connects or any job starts: a path that cannot be written is a usage error, not a lost export.
+            await using var target = OutputFile.Prepare(parse.GetValue(output)!);
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
                 var exporter = new ExportRunner(cli, session);
-                var outcome = await exporter.RunAsync(catalog, request, reportFormat, target.FullName, ct);
+                var outcome = await exporter.RunAsync(catalog, request, reportFormat, target, ct);
                 await cli.Out.WriteLineAsync(
-                    $"Exported {outcome.Items.ToString("N0", CultureInfo.InvariantCulture)} {catalog.Title} rows ({reportFormat}, {outcome.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, job {outcome.JobId}) to {target.FullName} in {outcome.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
+                    $"Exported {outcome.Items.ToString("N0", CultureInfo.InvariantCulture)} {catalog.Title} rows ({reportFormat}, {outcome.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, job {outcome.JobId}) to {target.Requested} in {outcome.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
                 return ExitCodes.Ok;
             }, ct);
         }, ct));

@@ -41,7 +41,18 @@ internal static class SandboxCommands
                     ServerErrorRate = rate / 2,
                 },
             };
-            await using var server = await TeamUpSandbox.StartAsync(options, ct);
+            TeamUpSandbox started;
+            try
+            {
+                started = await TeamUpSandbox.StartAsync(options, ct);
+            }
+            catch (IOException e) when (options.Port != 0
+                && (e.InnerException?.GetType().Name == "AddressInUseException" || e.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase)))
+            {
+                // The user's --port: name the conflict and the way out, not a network failure.
+                throw new UsageException($"sandbox serve: port {options.Port} is already in use on 127.0.0.1; choose another --port, or 0 for a free one.");
+            }
+            await using var server = started;
             // The one place a token is printed: it is the sandbox's own, not a user's credential.
             await cli.Out.WriteLineAsync($"TeamUp sandbox listening on {server.BaseUrl}");
             await cli.Out.WriteLineAsync($"  token (Authorization: Token):   {server.Token}");

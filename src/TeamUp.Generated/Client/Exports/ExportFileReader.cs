@@ -12,32 +12,46 @@ namespace TeamUp.Generated;
 /// </summary>
 internal static class ExportFileReader
 {
-    public static async IAsyncEnumerable<JObject> ReadJsonRowsAsync(TextReader text, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // Rows are parsed synchronously from text read ahead asynchronously (see ReadAheadTextReader): Newtonsoft's
+    // async reading costs a task per token, which made a JSON row several times dearer than the walk itself.
+    private const int ReadAhead = 64 * 1024;
+
+    /// <summary>
+    /// The rows of a JSON export, each read by <paramref name="readRow"/> from the reader positioned on the row's
+    /// <c>{</c> (it must leave the reader on the matching <c>}</c>).
+    /// </summary>
+    public static async IAsyncEnumerable<TRow> ReadJsonRowsAsync<TRow>(Stream body, Func<JsonReader, TRow> readRow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var text = new ReadAheadTextReader(body, ReadAhead);
         using var json = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal, CloseInput = false };
+        await text.FillAsync(cancellationToken).ConfigureAwait(false);
         // Either a top-level array of rows, or an object with a "rows" (or "results") array, as the data endpoints answer.
-        if (!await ReadJsonAsync(json, cancellationToken).ConfigureAwait(false))
+        if (!Read(json))
         {
             yield break;
         }
         if (json.TokenType == JsonToken.StartObject)
         {
             var found = false;
-            while (await ReadJsonAsync(json, cancellationToken).ConfigureAwait(false) && json.TokenType == JsonToken.PropertyName)
+            while (await ReadAheadAsync(text, json, cancellationToken).ConfigureAwait(false) && json.TokenType == JsonToken.PropertyName)
             {
                 var name = (string?)json.Value;
-                await ReadJsonAsync(json, cancellationToken).ConfigureAwait(false);
+                Read(json);
                 if (!found && json.TokenType == JsonToken.StartArray && (name is "rows" or "results"))
                 {
                     found = true;
-                    await foreach (var row in ReadJsonArrayAsync(json, cancellationToken).ConfigureAwait(false))
+                    while (await ReadAheadAsync(text, json, cancellationToken).ConfigureAwait(false) && json.TokenType != JsonToken.EndArray)
                     {
-                        yield return row;
+                        yield return ReadRow(text, json, readRow);
+                    }
+                    if (json.TokenType != JsonToken.EndArray)
+                    {
+                        throw Unreadable("the JSON file ended early (truncated download?).", null);
                     }
                 }
                 else
                 {
-                    await SkipJsonAsync(json, cancellationToken).ConfigureAwait(false);
+                    Skip(json);
                 }
             }
             if (json.TokenType != JsonToken.EndObject)
@@ -50,31 +64,9 @@ internal static class ExportFileReader
         {
             throw Unreadable($"the JSON file starts with {json.TokenType}, not an array or object of rows.", null);
         }
-        await foreach (var row in ReadJsonArrayAsync(json, cancellationToken).ConfigureAwait(false))
+        while (await ReadAheadAsync(text, json, cancellationToken).ConfigureAwait(false) && json.TokenType != JsonToken.EndArray)
         {
-            yield return row;
-        }
-    }
-
-    private static async IAsyncEnumerable<JObject> ReadJsonArrayAsync(JsonTextReader json, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        while (await ReadJsonAsync(json, cancellationToken).ConfigureAwait(false) && json.TokenType != JsonToken.EndArray)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (json.TokenType != JsonToken.StartObject)
-            {
-                throw Unreadable($"a row is {json.TokenType}, not an object.", null);
-            }
-            JObject row;
-            try
-            {
-                row = await JObject.LoadAsync(json, cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException exception)
-            {
-                throw Unreadable("the JSON file is malformed or was cut short: " + exception.Message, exception);
-            }
-            yield return row;
+            yield return ReadRow(text, json, readRow);
         }
         if (json.TokenType != JsonToken.EndArray)
         {
@@ -82,30 +74,112 @@ internal static class ExportFileReader
         }
     }
 
-    private static async Task<bool> ReadJsonAsync(JsonTextReader json, CancellationToken cancellationToken)
+    private static TRow ReadRow<TRow>(ReadAheadTextReader text, JsonTextReader json, Func<JsonReader, TRow> readRow)
+    {
+        if (json.TokenType != JsonToken.StartObject)
+        {
+            throw Unreadable($"a row is {json.TokenType}, not an object.", null);
+        }
+        try
+        {
+            return readRow(json);
+        }
+        catch (JsonException exception) when (exception is JsonReaderException || text.AtEnd)
+        {
+            throw Unreadable("the JSON file is malformed or was cut short: " + exception.Message, exception);
+        }
+        catch (JsonException exception)
+        {
+            throw Unreadable($"a row could not be read as {typeof(TRow).Name}: {exception.Message}", exception);
+        }
+    }
+
+    // Reads the next token after making sure the next row's text (up to ReadAhead) is in memory.
+    private static async ValueTask<bool> ReadAheadAsync(ReadAheadTextReader text, JsonTextReader json, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (text.Buffered < ReadAhead / 2)
+        {
+            await text.FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return Read(json);
+    }
+
+    private static bool Read(JsonTextReader json)
     {
         try
         {
-            return await json.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return json.Read();
         }
-        catch (JsonException exception)
+        catch (JsonReaderException exception)
         {
             throw Unreadable("the JSON file is malformed or was cut short: " + exception.Message, exception);
         }
     }
 
-    private static async Task SkipJsonAsync(JsonTextReader json, CancellationToken cancellationToken)
+    private static void Skip(JsonTextReader json)
     {
         try
         {
-            await json.SkipAsync(cancellationToken).ConfigureAwait(false);
+            json.Skip();
         }
-        catch (JsonException exception)
+        catch (JsonReaderException exception)
         {
             throw Unreadable("the JSON file is malformed or was cut short: " + exception.Message, exception);
         }
     }
 
+    /// <summary>
+    /// A JSON row as column → cell text: null for null, numbers and booleans as .NET prints them invariantly,
+    /// objects and arrays as compact JSON. Reads from the row's <c>{</c> to its <c>}</c>.
+    /// </summary>
+    public static Dictionary<string, string?> ReadDictionaryRow(JsonReader json, int capacity, ref StringWriter? scratch)
+    {
+        var values = new Dictionary<string, string?>(capacity, StringComparer.Ordinal);
+        while (json.Read())
+        {
+            if (json.TokenType == JsonToken.Comment)
+            {
+                continue;
+            }
+            if (json.TokenType != JsonToken.PropertyName)
+            {
+                break;
+            }
+            var name = (string)json.Value!;
+            do
+            {
+                if (!json.Read())
+                {
+                    throw new JsonReaderException("Unexpected end of content while reading a row.");
+                }
+            }
+            while (json.TokenType == JsonToken.Comment);
+            values[name] = json.TokenType switch
+            {
+                JsonToken.Null or JsonToken.Undefined => null,
+                JsonToken.StartObject or JsonToken.StartArray or JsonToken.StartConstructor => Compact(json, ref scratch),
+                _ => Convert.ToString(json.Value, CultureInfo.InvariantCulture),
+            };
+        }
+        if (json.TokenType != JsonToken.EndObject)
+        {
+            throw new JsonReaderException("Unexpected end of content while reading a row.");
+        }
+        return values;
+    }
+
+    // The same text as JToken.ToString(Formatting.None) of the value, without building the JToken.
+    private static string Compact(JsonReader json, ref StringWriter? scratch)
+    {
+        scratch ??= new StringWriter(CultureInfo.InvariantCulture);
+        scratch.GetStringBuilder().Clear();
+        using (var writer = new JsonTextWriter(scratch) { Formatting = Formatting.None, CloseOutput = false })
+        {
+            writer.WriteToken(json, writeChildren: true);
+        }
+        return scratch.ToString();
+    }
 
     /// <summary>The CSV records with the header row's names; cells as text.</summary>
     public static async IAsyncEnumerable<(string[] Headers, string[] Cells)> ReadCsvRowsAsync(TextReader text, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -78,7 +78,7 @@ internal sealed class ExportFileStream : Stream
 
     // The response did arrive, so not TeamUpTransportFailure's "no response"; still status 0, as no status explains it.
     private static TeamUpApiException CutShort(IOException exception) =>
-        new($"{ExportJob.DownloadOperation} failed: the connection was lost partway through the file: {CredentialMask.Apply(exception.Message)}",
+        new($"{ExportJob.DownloadOperation} failed: the connection was lost partway through the file: {ServerText.Quote(exception.Message, null)}",
             0, ExportJob.DownloadOperation, null, null, null, exception);
 
     internal static TeamUpApiException IdleTimeout(TimeSpan timeout, Exception? inner) =>

@@ -12,13 +12,18 @@ public sealed partial class ExportJob
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        var body = await OpenFileAsync(response, cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             // Only reading the file can fail as a download; the destination's own errors (a full disk) stay as they are.
             await body.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The body of a successful answer, checked to be the file that was asked for (type, first bytes, size).</summary>
+    private async Task<Stream> OpenFileAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ExportFileCheck.Wrap(response, await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false), IsJson(response),
+            _context.Options.MaxDownloadSize, _context.Options.Secret);
 
     private async Task<Stream> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         new ExportFileStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
@@ -35,8 +40,11 @@ public sealed partial class ExportJob
             {
                 throw TeamUpTransportFailure.Refused(DownloadOperation, $"the export file is at a {url.Scheme}:// address on '{url.Host}'; only https:// is followed.");
             }
-            // Credentials go only to the API's own origin; anything else (pre-signed storage URLs) gets a client without them.
-            var onApi = TeamUpClientOptions.SameOrigin(url, api);
+            // Credentials go only on the first request, and only when the job's result_url is on the API's own origin.
+            // A redirect is never followed with them, not even back to the API: the hop's target was chosen by whoever
+            // answered the previous one (a file host redirecting to the API would otherwise receive the token, and the
+            // authenticated answer would be saved as the file).
+            var onApi = hop == 0 && TeamUpClientOptions.SameOrigin(url, api);
             var http = onApi ? _context.Api : _context.Download;
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Options.Set(TeamUpOperation.RequestOption, DownloadOperation);
@@ -56,7 +64,7 @@ public sealed partial class ExportJob
                 catch (Exception exception) when (exception is not TeamUpApiException && TeamUpTransportFailure.IsTransportFailure(exception)
                     && !cancellationToken.IsCancellationRequested)
                 {
-                    throw idle.IsCancellationRequested ? ExportFileStream.IdleTimeout(idleTimeout, exception) : TeamUpTransportFailure.Create(DownloadOperation, exception);
+                    throw idle.IsCancellationRequested ? ExportFileStream.IdleTimeout(idleTimeout, exception) : TeamUpTransportFailure.Create(DownloadOperation, exception, _context.Options.Secret);
                 }
             }
             var status = (int)response.StatusCode;
@@ -76,7 +84,7 @@ public sealed partial class ExportJob
                         headers[header.Key] = header.Value;
                     }
                     var body = await ReadExcerptAsync(await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                    throw TeamUpApiException.FromResponse(response, "Downloading the export file failed.", status, body, headers, null);
+                    throw TeamUpApiException.FromResponse<Error>(response, "Downloading the export file failed.", status, body, headers, null, null, _context.Options.Secret);
                 }
             }
             return response;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using TeamUp.Generated.Serialization;
@@ -9,21 +10,29 @@ namespace TeamUp.Generated;
 // Reading the export file as rows, streamed: CSV or JSON, as dictionaries or typed.
 public sealed partial class ExportJob
 {
+    // Bytes asked of the file per read: the default 1 KB meant a read (and an idle-timer re-arm) every few rows.
+    private const int CsvReadBuffer = 64 * 1024;
+
     /// <summary>The rows of the export file as column → cell text (JSON objects and arrays as compact JSON), streamed.</summary>
     /// <param name="cancellationToken">Stops reading.</param>
     public async IAsyncEnumerable<IReadOnlyDictionary<string, string?>> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        using var text = new StreamReader(await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false));
+        var body = await OpenFileAsync(response, cancellationToken).ConfigureAwait(false);
         if (IsJson(response))
         {
-            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(text, cancellationToken).ConfigureAwait(false))
+            // Rows of one export share their columns: size each dictionary like the previous row.
+            var columns = 0;
+            StringWriter? scratch = null;
+            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(body, json => ExportFileReader.ReadDictionaryRow(json, columns, ref scratch), cancellationToken).ConfigureAwait(false))
             {
-                yield return ToDictionary(row);
+                columns = row.Count;
+                yield return row;
             }
             yield break;
         }
         // CSV cells go straight into the dictionary: no JSON object in between.
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: CsvReadBuffer);
         await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
         {
             var values = new Dictionary<string, string?>(cells.Length, StringComparer.Ordinal);
@@ -48,14 +57,15 @@ public sealed partial class ExportJob
     public async IAsyncEnumerable<T> ReadRowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
-        using var text = new StreamReader(await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false));
+        var body = await OpenFileAsync(response, cancellationToken).ConfigureAwait(false);
         var settings = TeamUpJson.CreateSettings();
         if (IsJson(response))
         {
+            // Straight from the file's tokens into T: no JObject per row.
             var serializer = JsonSerializer.Create(settings);
-            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(text, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(body, json => serializer.Deserialize<T>(json), cancellationToken).ConfigureAwait(false))
             {
-                if (ToObject<T>(row, serializer) is { } value)
+                if (row is { } value)
                 {
                     yield return value;
                 }
@@ -65,41 +75,33 @@ public sealed partial class ExportJob
         settings.Converters.Add(new CsvAmountConverter());
         var csvSerializer = JsonSerializer.Create(settings);
         string[]? keys = null;
+        CsvRowJsonReader.Shape? shape = null;
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: CsvReadBuffer);
         await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
         {
             keys ??= headers.Select(ExportFileReader.ColumnKey).ToArray();
-            if (ToObject<T>(ExportFileReader.ToJsonRow(keys, cells), csvSerializer) is { } value)
+            shape ??= CsvRowJsonReader.ShapeOf(keys);
+            // A plain record goes to the serializer as tokens; one with JSON in a cell is built as its JSON row first.
+            var value = CsvRowJsonReader.IsPlain(shape, cells)
+                ? ToObject<T>(shape.Over(cells), csvSerializer)
+                : ToObject<T>(ExportFileReader.ToJsonRow(keys, cells).CreateReader(), csvSerializer);
+            if (value is not null)
             {
                 yield return value;
             }
         }
     }
 
-    private static T? ToObject<T>(JObject row, JsonSerializer serializer)
+    private static T? ToObject<T>(JsonReader row, JsonSerializer serializer)
     {
         try
         {
-            return row.ToObject<T>(serializer);
+            return serializer.Deserialize<T>(row);
         }
         catch (JsonException exception)
         {
             throw ExportFileReader.Unreadable($"a row could not be read as {typeof(T).Name}: {exception.Message}", exception);
         }
-    }
-
-    private static Dictionary<string, string?> ToDictionary(JObject row)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var property in row.Properties())
-        {
-            values[property.Name] = property.Value switch
-            {
-                JValue { Type: JTokenType.Null or JTokenType.Undefined } => null,
-                JValue value => Convert.ToString(value.Value, CultureInfo.InvariantCulture),
-                var other => other.ToString(Formatting.None),
-            };
-        }
-        return values;
     }
 
     private bool IsJson(HttpResponseMessage response)

@@ -13,13 +13,16 @@ public sealed partial class ExportJob
 
     private readonly IJobsClient _jobs;
     private readonly TeamUpClientContext _context;
+    private readonly DateTimeOffset? _startedAt;
 
-    internal ExportJob(int id, ReportFormat? format, IJobsClient jobs, TeamUpClientContext context)
+    // startedAt: when the export was asked for, if this client did (measured before the POST was sent).
+    internal ExportJob(int id, ReportFormat? format, IJobsClient jobs, TeamUpClientContext context, DateTimeOffset? startedAt = null)
     {
         Id = id;
         Format = format;
         _jobs = jobs;
         _context = context;
+        _startedAt = startedAt;
     }
 
     /// <summary>The job id (<c>GET /jobs/{id}</c>).</summary>
@@ -40,10 +43,12 @@ public sealed partial class ExportJob
         (await PollAsync(cancellationToken).ConfigureAwait(false)).Job;
 
     /// <summary>
-    /// Polls <c>GET /jobs/{id}</c> until <c>result_url</c> is set: the wait starts at
-    /// <see cref="TeamUpClientOptions.ExportPollInterval"/> and doubles up to <see cref="TeamUpClientOptions.ExportMaxPollInterval"/>
-    /// (by default <see cref="TeamUpClientOptions.MaxRetryDelay"/>),
-    /// never shorter than a <c>Retry-After</c> the server sent; after <see cref="TeamUpClientOptions.ExportTimeout"/> it
+    /// Polls <c>GET /jobs/{id}</c> until <c>result_url</c> is set. The wait between polls is at most
+    /// <see cref="TeamUpClientOptions.ExportPollInterval"/>, doubling up to <see cref="TeamUpClientOptions.ExportMaxPollInterval"/>
+    /// (by default <see cref="TeamUpClientOptions.MaxRetryDelay"/>); shorter when the job's progress (<c>complete_items</c>
+    /// over time) says it finishes sooner, so the next poll lands just after the predicted finish. It is never shorter
+    /// than a <c>Retry-After</c> the server sent. A job this client started is first polled a quarter of
+    /// <see cref="TeamUpClientOptions.ExportPollInterval"/> after it was asked for. After <see cref="TeamUpClientOptions.ExportTimeout"/> it
     /// gives up with a <see cref="TeamUpExportTimeoutException"/> (status 0). The job goes on on TeamUp's side; wait again later.
     /// </summary>
     /// <param name="progress">Receives <c>complete_items</c>/<c>total_items</c> after each poll.</param>
@@ -53,11 +58,19 @@ public sealed partial class ExportJob
         var options = _context.Options;
         var time = options.TimeProvider;
         var deadline = time.GetUtcNow() + options.ExportTimeout;
-        var backoff = options.ExportPollInterval;
-        var longest = options.ExportMaxPollInterval ?? options.MaxRetryDelay;
+        var schedule = new ExportPollSchedule(options.ExportPollInterval, options.ExportMaxPollInterval ?? options.MaxRetryDelay);
+        if (_startedAt is { } started && LastStatus is null)
+        {
+            schedule.Started(started);
+            var first = started + schedule.FirstWaitAfterStart - time.GetUtcNow();
+            if (first > TimeSpan.Zero)
+            {
+                await Task.Delay(first, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
         while (true)
         {
-            TimeSpan? retryAfter;
+            TimeSpan wait;
             try
             {
                 var (job, after) = await PollAsync(cancellationToken).ConfigureAwait(false);
@@ -68,15 +81,18 @@ public sealed partial class ExportJob
                     return job;
                 }
                 Log.JobProgress(_context.Logger, Id, job.CompleteItems ?? 0, job.TotalItems);
-                retryAfter = after;
+                wait = schedule.Next(time.GetUtcNow(), job.CompleteItems ?? 0, job.TotalItems);
+                if (after is { } asked && asked > wait)
+                {
+                    wait = asked;
+                }
             }
             catch (TeamUpRateLimitedException limited)
             {
-                // The client's own retries are spent; keep polling, as slowly as TeamUp asks.
-                retryAfter = limited.RetryAfter ?? backoff;
+                // The client's own retries are spent; keep polling, as slowly as TeamUp asks (no progress seen).
+                var scheduled = schedule.NextWithoutProgress();
+                wait = limited.RetryAfter is { } asked && asked > scheduled ? asked : scheduled;
             }
-            var wait = retryAfter is { } asked && asked > backoff ? asked : backoff;
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, longest.Ticks));
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {

@@ -29,34 +29,39 @@ public partial class ReportsClient
     public virtual async Task<ExportJob> StartInvoicesExportAsync(InvoicesReportExportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var asked = Context.Options.TimeProvider.GetUtcNow();
         var created = await ExportInvoicesAsync(null, request, cancellationToken).ConfigureAwait(false);
-        return Handle(created, request.Format);
+        return Handle(created, request.Format, asked);
     }
 
     /// <inheritdoc />
     public virtual async Task<ExportJob> StartInvoicesGroupedExportAsync(InvoicesGroupedReportExportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var asked = Context.Options.TimeProvider.GetUtcNow();
         var created = await ExportInvoicesGroupedAsync(request, null, cancellationToken).ConfigureAwait(false);
-        return Handle(created, request.Format);
+        return Handle(created, request.Format, asked);
     }
 
     /// <inheritdoc />
     public virtual async Task<ExportJob> StartInvoiceLineItemsExportAsync(InvoiceLineItemsReportExportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var asked = Context.Options.TimeProvider.GetUtcNow();
         var created = await ExportInvoiceLineItemsAsync(null, request, cancellationToken).ConfigureAwait(false);
-        return Handle(created, request.Format);
+        return Handle(created, request.Format, asked);
     }
 
     /// <inheritdoc />
     public virtual async Task<ExportJob> StartInvoiceLineItemsGroupedExportAsync(InvoiceLineItemsGroupedReportExportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var asked = Context.Options.TimeProvider.GetUtcNow();
         var created = await ExportInvoiceLineItemsGroupedAsync(null, request, cancellationToken).ConfigureAwait(false);
-        return Handle(created, request.Format);
+        return Handle(created, request.Format, asked);
     }
 
-    private ExportJob Handle(ExportJobCreated created, ReportFormat? format) =>
-        new(created.Job, format, new JobsClient(_httpClient) { BaseUrl = BaseUrl, Context = Context }, Context);
+    // The job is created while the POST is handled, so the moment before sending it is a safe start for measuring its pace.
+    private ExportJob Handle(ExportJobCreated created, ReportFormat? format, DateTimeOffset asked) =>
+        new(created.Job, format, new JobsClient(_httpClient) { BaseUrl = BaseUrl, Context = Context }, Context, asked);
 }

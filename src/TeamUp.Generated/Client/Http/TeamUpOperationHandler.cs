@@ -19,6 +19,7 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
         activity?.SetTag("http.request.method", request.Method.Method);
         activity?.SetTag("server.address", host);
         var started = options.TimeProvider.GetTimestamp();
+        request.Options.Set(TeamUpRetryPolicy.CallStartedOption, started);
         var status = 0;
         try
         {
@@ -39,7 +40,7 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
         catch (Exception exception) when (exception is not TeamUpApiException && TeamUpTransportFailure.IsTransportFailure(exception))
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            var failure = TeamUpTransportFailure.Create(operation, exception);
+            var failure = TeamUpTransportFailure.Create(operation, exception, options.Secret);
             Log.OperationFailed(logger, operation, 0, (long)options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
             throw failure;
         }

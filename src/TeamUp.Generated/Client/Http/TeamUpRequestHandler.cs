@@ -69,9 +69,11 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
             {
                 // API answers (a page, a report page, a job) are read whole within the attempt, so that a body cut
                 // short fails this attempt and is retried like a dropped connection. Export files stay streamed.
+                // The read stops at MaxResponseSize (counted after decompression): a small gzip answer that inflates
+                // to gigabytes, or an endless one, fails here instead of taking the process's memory.
                 try
                 {
-                    await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                    response.Content = await BoundedContent.ReadAsync(response, operation, _options.MaxResponseSize, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {

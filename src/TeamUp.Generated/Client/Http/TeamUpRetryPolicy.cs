@@ -56,6 +56,15 @@ public static class TeamUpRetryPolicy
         return null;
     }
 
+    /// <summary>When the call started (set by the outermost handler, before the resilience pipeline), on the client's clock.</summary>
+    internal static readonly HttpRequestOptionsKey<long> CallStartedOption = new("TeamUp.CallStarted");
+
+    /// <summary>What is left of the call's <see cref="TeamUpClientOptions.TotalTimeout"/>.</summary>
+    internal static TimeSpan Remaining(HttpRequestMessage? request, TeamUpClientOptions options) =>
+        request is not null && request.Options.TryGetValue(CallStartedOption, out var started)
+            ? options.TotalTimeout - options.TimeProvider.GetElapsedTime(started)
+            : options.TotalTimeout;
+
     internal static void Configure(HttpStandardResilienceOptions resilience, TeamUpClientOptions options, ILogger logger)
     {
         resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
@@ -92,7 +101,9 @@ public static class TeamUpRetryPolicy
             var method = request?.Method ?? HttpMethod.Post; // unknown: be as careful as for a POST
             if (args.Outcome.Result is { } response)
             {
-                if (RetryAfter(response, options.TimeProvider) is { } wait && wait >= options.TotalTimeout)
+                // A wait the call's remaining budget cannot cover is not started: the 429 reaches the caller at once as
+                // TeamUpRateLimitedException (with its Retry-After) instead of as a timeout after the budget ran out.
+                if (RetryAfter(response, options.TimeProvider) is { } wait && wait >= Remaining(request, options))
                 {
                     return new ValueTask<bool>(false);
                 }

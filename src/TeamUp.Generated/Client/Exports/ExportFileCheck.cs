@@ -1,0 +1,179 @@
+namespace TeamUp.Generated;
+
+/// <summary>
+/// Makes sure an export file is the file that was asked for before any of it is handed on: the content type must be
+/// one a CSV or JSON file comes with (an HTML sign-in or "Access denied" page with status 200 is refused), the first
+/// bytes must look like the format (not markup, not gzip or zip, not binary zeros), and the size stays within
+/// <see cref="TeamUpClientOptions.MaxDownloadSize"/> when the caller set one.
+/// </summary>
+internal sealed class ExportFileCheck : Stream
+{
+    private const int SniffLength = 512;
+
+    private static readonly string[] CsvTypes =
+        ["text/csv", "application/csv", "text/x-csv", "application/x-csv", "text/comma-separated-values", "application/vnd.ms-excel", "text/plain"];
+
+    private static readonly string[] AnyTypes = ["application/octet-stream", "binary/octet-stream", "application/force-download", "application/download"];
+
+    private readonly Stream _inner;
+    private readonly bool _json;
+    private readonly long? _maxBytes;
+    private byte[]? _head;
+    private int _headOffset;
+    private int _headLength;
+    private long _total;
+
+    private ExportFileCheck(Stream inner, bool json, long? maxBytes)
+    {
+        _inner = inner;
+        _json = json;
+        _maxBytes = maxBytes;
+    }
+
+    /// <summary>Refuses a response whose content type is not a data file of the expected format; wraps its body otherwise.</summary>
+    public static Stream Wrap(HttpResponseMessage response, Stream body, bool json, long? maxBytes, string? secret)
+    {
+        var mediaType = response.Content.Headers.ContentType?.MediaType?.Trim().ToLowerInvariant();
+        if (mediaType is { Length: > 0 })
+        {
+            var isJsonType = mediaType.Contains("json", StringComparison.Ordinal);
+            var fits = json ? isJsonType || mediaType == "text/plain" : CsvTypes.Contains(mediaType);
+            if (!fits && !AnyTypes.Contains(mediaType))
+            {
+                body.Dispose();
+                throw Refused($"the file is {ServerText.Quote(mediaType, secret, 100)}, not the {(json ? "JSON" : "CSV")} file that was asked for" +
+                              (mediaType.Contains("html", StringComparison.Ordinal) || mediaType.Contains("xml", StringComparison.Ordinal)
+                                  ? " (an error or sign-in page from the file host or a proxy?)" : "") + "; nothing was written");
+            }
+        }
+        if (response.Content.Headers.ContentLength is { } declared && maxBytes is { } max && declared > max
+            && response.Content.Headers.ContentEncoding.Count == 0)
+        {
+            body.Dispose();
+            throw TooLarge(max, declared);
+        }
+        return new ExportFileCheck(body, json, maxBytes);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_head is null)
+        {
+            await SniffAsync(cancellationToken).ConfigureAwait(false);
+        }
+        int read;
+        if (_headOffset < _headLength)
+        {
+            read = Math.Min(buffer.Length, _headLength - _headOffset);
+            _head.AsMemory(_headOffset, read).CopyTo(buffer);
+            _headOffset += read;
+            return read;
+        }
+        read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Count(read);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    private void Count(int read)
+    {
+        _total += read;
+        if (_maxBytes is { } max && _total > max)
+        {
+            throw TooLarge(max, null);
+        }
+    }
+
+    private async Task SniffAsync(CancellationToken cancellationToken)
+    {
+        var head = new byte[SniffLength];
+        var length = 0;
+        int read;
+        while (length < head.Length && (read = await _inner.ReadAsync(head.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+        }
+        Count(length);
+        if (Problem(head.AsSpan(0, length), _json) is { } problem)
+        {
+            throw Refused($"{problem}; it is not the {(_json ? "JSON" : "CSV")} file that was asked for, and nothing was written");
+        }
+        _head = head;
+        _headLength = length;
+    }
+
+    /// <summary>What is wrong with the start of a file, or null when it may be one of the format.</summary>
+    internal static string? Problem(ReadOnlySpan<byte> head, bool json)
+    {
+        if (head.IsEmpty)
+        {
+            return null; // an empty file is honest about having nothing
+        }
+        if (head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B)
+        {
+            return "the file is still gzip-compressed";
+        }
+        if (head.Length >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
+        {
+            return "the file is a zip archive";
+        }
+        var text = head.StartsWith("\uFEFF"u8) ? head[3..] : head;
+        foreach (var b in text)
+        {
+            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\n')
+            {
+                return "the file starts with binary data (control bytes such as NUL)";
+            }
+        }
+        var first = text.TrimStart(" \t\r\n"u8);
+        if (first.IsEmpty)
+        {
+            return null;
+        }
+        if (first[0] == (byte)'<')
+        {
+            return "the file is markup (HTML or XML), such as an error page";
+        }
+        if (json && first[0] is not (byte)'[' and not (byte)'{')
+        {
+            return "the file does not start with a JSON array or object";
+        }
+        if (!json && first[0] is (byte)'[' or (byte)'{')
+        {
+            return "the file starts like JSON";
+        }
+        return null;
+    }
+
+    private static TeamUpApiException Refused(string why) =>
+        new($"{ExportJob.DownloadOperation} failed: {why}.", 200, ExportJob.DownloadOperation, null, null, null, null);
+
+    private static TeamUpApiException TooLarge(long max, long? declared) =>
+        new($"{ExportJob.DownloadOperation} failed: the file is larger than {TeamUpResponseTooLargeException.Size(max)}" +
+            (declared is { } d ? $" (it declared {TeamUpResponseTooLargeException.Size(d)})" : "") +
+            " (TeamUpClientOptions.MaxDownloadSize); the download was stopped there.", 200, ExportJob.DownloadOperation, null, null, null, null);
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
