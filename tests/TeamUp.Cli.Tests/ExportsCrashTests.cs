@@ -27,6 +27,28 @@ public sealed class ExportsCrashTests : IAsyncLifetime
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
+    [Fact]
+    public async Task Without_ledger_the_TEAMUP_LEDGER_variable_names_the_file()
+    {
+        var ledger = Path.Combine(_dir, "from-env.db");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[Tool.ToolPath, "exports", "mark", "--system", "xero", "--note", "env", .. Tool.Connect(_sandbox),
+                     _sandbox.Data.InvoicesFor(_sandbox.DefaultProviderId)[0].Id.ToString()])
+        {
+            start.ArgumentList.Add(a);
+        }
+        foreach (var name in new[] { "TEAMUP_BASE_URL", "TEAMUP_TOKEN", "TEAMUP_PROVIDER_ID" }) start.Environment.Remove(name);
+        start.Environment["TEAMUP_LEDGER"] = ledger;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, await stdout + await stderr);
+        await using var store = new SqliteExportLedgerStore(ledger);
+        Assert.Equal(1, (await store.GetStatusAsync("xero")).Exported);
+    }
+
     private Process StartSync(string ledger, string witness, params string[] extra)
     {
         // The exporter appends what it received to the witness file first, then takes its time: a kill during the
