@@ -115,12 +115,13 @@ public sealed class TrackerOnPostgresTests(PostgresDatabase database) : IClassFi
         var batchIds = batch.Items.Select(i => i.InvoiceId).ToHashSet();
         batchIds.UnionWith(liveExporter.Delivered.Where(i => i.Uncertain).Select(i => i.InvoiceId));
         Assert.Equal(batchIds.Count, live.Uncertain);
-        Assert.Equal(batch.Items.Count, stuck.Refused);
+        Assert.Equal(batchIds.Count, stuck.Refused);
         Assert.Contains("lease", stuck.LastError);
         // The taken-over items went out twice with the same keys; everything else once.
         var again = liveExporter.Delivered.Where(i => batchIds.Contains(i.InvoiceId)).ToList();
         Assert.All(again, i => Assert.True(i.Uncertain));
-        Assert.Equal(batch.Items.Select(i => i.IdempotencyKey).Order(), again.Select(i => i.IdempotencyKey).Order());
+        var first = batch.Items.Select(i => i.InvoiceId).ToHashSet();
+        Assert.Equal(batch.Items.Select(i => i.IdempotencyKey).Order(), again.Where(i => first.Contains(i.InvoiceId)).Select(i => i.IdempotencyKey).Order());
         var all = stuckExporter.Delivered.Concat(liveExporter.Delivered).GroupBy(i => i.InvoiceId).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(Booked.Order(), all.Keys.Order());
         Assert.All(all, d => Assert.Equal(batchIds.Contains(d.Key) ? 2 : 1, d.Value));
