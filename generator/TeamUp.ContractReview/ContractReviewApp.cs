@@ -6,13 +6,16 @@ using TeamUp.ContractReview.Rules;
 
 namespace TeamUp.ContractReview;
 
-/// <summary>The command line: exit 0 when nothing reaches --fail-on, 1 when something does, 2 when an input cannot be read.</summary>
+/// <summary>
+/// The command line: exit 0 when nothing reaches --fail-on, 1 when something does (a spec change, or the C# consequence:
+/// a removed or changed public member or a NEW that does not build is ERR), 2 when an input cannot be read.
+/// </summary>
 public static class ContractReviewApp
 {
     public const int Clean = 0, Failed = 1, Unreadable = 2;
 
     private const string Usage = """
-        usage: TeamUp.ContractReview --list-rules
+        usage: TeamUp.ContractReview --help | --list-rules
                TeamUp.ContractReview OLD NEW [--format text|markdown|json] [--fail-on ERR|WARN|INFO]
                                              [--csharp auto|on|off] [--project-root DIR] [--no-cache]
                                              [--old-inputs working-copy|revision]
@@ -25,6 +28,16 @@ public static class ContractReviewApp
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
     {
+        if (args is ["--help"] or ["-h"] or ["-?"])
+        {
+            stdout.WriteLine(Usage);
+            stdout.WriteLine("""
+                Exit code: 0 when nothing reaches --fail-on (default ERR), 1 when something does, 2 when an input cannot be
+                read. Both levels count: the spec's changes, and the C# consequence (a public member removed or changed, or
+                NEW not building with the hand-written sources, is ERR; members only added are INFO).
+                """);
+            return Clean;
+        }
         if (args is ["--list-rules"])
         {
             stdout.Write(RuleList.Render());
@@ -56,16 +69,23 @@ public static class ContractReviewApp
             stderr.WriteLine($"error: {e.Message}");
             return Unreadable;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A document the reader or the rules choke on (a $ref cycle they did not expect, say) is unreadable input,
+            // said in one line with exit 2, never an unhandled exception that fails the CI step without a reason.
+            stderr.WriteLine($"error: {options.Old} / {options.New}: the documents could not be reviewed: {e.GetType().Name}: {e.Message}");
+            return Unreadable;
+        }
 
         var (csharp, note) = CSharpStep(options, oldSpec, newSpec, cwd);
-        var result = new ReviewResult(options.Old, options.New, changes, csharp, note);
+        var result = new ReviewResult(options.Old, options.New, changes, csharp, note) { InputNotes = [.. oldSpec.Notes, .. newSpec.Notes] };
         stdout.Write(options.Format switch
         {
             "markdown" => MarkdownReport.Render(result),
             "json" => JsonReport.Render(result),
             _ => TextReport.Render(result),
         });
-        return changes.Any(c => c.Level >= options.FailOn) ? Failed : Clean;
+        return result.Fails(options.FailOn) ? Failed : Clean;
     }
 
     private static IReadOnlyList<Change> Review(Spec oldSpec, Spec newSpec)
@@ -76,11 +96,23 @@ public static class ContractReviewApp
         }
         catch (UnresolvedReferenceException e)
         {
-            // Which file holds the dangling $ref: the one whose text mentions it.
-            var source = newSpec.Text.Contains(e.Reference, StringComparison.Ordinal) ? newSpec : oldSpec;
-            var line = source.Text.Split('\n').Select((text, i) => (text, i)).FirstOrDefault(l => l.text.Contains(e.Reference, StringComparison.Ordinal)).i + 1;
-            throw new SpecReadException(source.Source, e.Message, line);
+            throw AtReference(oldSpec, newSpec, e.Reference, e.Message);
         }
+        catch (InvalidOperationException e) when (System.Text.RegularExpressions.Regex.Match(e.Message, @"Circular reference detected while resolving reference: (?<ref>\S+)") is { Success: true } cycle)
+        {
+            // The OpenAPI reader resolves a $ref that leads back to itself (not through a schema's properties, which is
+            // legal recursion) only when asked for it, deep in the review: said as the unreadable input it is.
+            var reference = cycle.Groups["ref"].Value;
+            throw AtReference(oldSpec, newSpec, reference, $"$ref '{reference}' leads back to itself (a reference cycle)");
+        }
+    }
+
+    // Which file holds the $ref: the one whose text mentions it (NEW first: a pull request changes NEW).
+    private static SpecReadException AtReference(Spec oldSpec, Spec newSpec, string reference, string message)
+    {
+        var source = newSpec.Text.Contains(reference, StringComparison.Ordinal) ? newSpec : oldSpec;
+        var line = source.Text.Split('\n').Select((text, i) => (text, i)).FirstOrDefault(l => l.text.Contains(reference, StringComparison.Ordinal)).i + 1;
+        return new SpecReadException(source.Source, message, line);
     }
 
     private static (ApiDiff?, string?) CSharpStep(Options options, Spec oldSpec, Spec newSpec, string cwd)

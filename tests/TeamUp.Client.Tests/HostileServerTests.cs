@@ -213,7 +213,7 @@ public class HostileServerTests
 
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.RetrieveAsync(12)));
 
-        Assert.InRange(error.Message.Length, 100, 1000);
+        Assert.InRange(error.Message.Length, 100, 1200);
         Assert.InRange(error.ResponseExcerpt!.Length, 100, TeamUpApiException.MaxExcerptLength + 1);
         Assert.InRange(error.RequestId!.Length, 10, 129);
     }
@@ -228,7 +228,7 @@ public class HostileServerTests
 
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.RetrieveAsync(12)));
 
-        Assert.InRange(error.Message.Length, 50, 1000);
+        Assert.InRange(error.Message.Length, 50, 1200);
     }
 
     // ---- 2. Credentials never on a download hop; the literal secret is masked everywhere ----

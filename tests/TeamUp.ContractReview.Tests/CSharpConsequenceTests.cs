@@ -13,13 +13,13 @@ public class CSharpConsequenceTests
     [Fact]
     public void An_enum_value_swapped_shows_in_the_csharp_api_and_makes_the_bump_major()
     {
-        var edited = RealSpec.Edited(root =>
+        var edited = SpecFixture.Edited(root =>
         {
-            var status = RealSpec.Schema(root, "InvoiceStatus");
-            RealSpec.RemoveEnumValue(status, "draft");
+            var status = SpecFixture.Schema(root, "InvoiceStatus");
+            SpecFixture.RemoveEnumValue(status, "draft");
             status["enum"]!.AsArray().Add("refunded");
         });
-        var (oldFile, newFile) = (Write("old", RealSpec.Text), Write("new", edited));
+        var (oldFile, newFile) = (Write("old", SpecFixture.Text), Write("new", edited));
 
         var (exit, markdown, err) = Support.Run(oldFile, newFile, "--format", "markdown", "--project-root", Support.RepoRoot, "--no-cache");
 
@@ -34,11 +34,51 @@ public class CSharpConsequenceTests
     }
 
     [Fact]
+    public void A_csharp_only_break_fails_the_review()
+    {
+        // A new operationId renames the generated method: on the wire nothing breaks (WARN), in C# a member is gone.
+        var edited = SpecFixture.Edited(root => root["paths"]!["/reports/invoices/data"]!["get"]!["operationId"] = "Reports_FetchInvoicesData");
+        var (oldFile, newFile) = (Write("old", SpecFixture.Text), Write("new", edited));
+
+        var (exit, markdown, err) = Support.Run(oldFile, newFile, "--format", "markdown", "--project-root", Support.RepoRoot, "--no-cache");
+
+        Assert.Equal("", err);
+        Assert.Contains("0 ERR", markdown);
+        Assert.Contains("No breaking change in the spec's own terms, but the C# API breaks", markdown);
+        Assert.Matches(@"C# API: [1-9]\d* removed", markdown);
+        Assert.Contains("FetchInvoicesDataAsync", markdown);
+        Assert.Equal(1, exit);
+        Assert.Equal(0, Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot, "--csharp", "off").Exit);
+    }
+
+    [Fact]
+    public void NEW_that_does_not_build_fails_the_review_and_shows_the_compiler_errors()
+    {
+        // Renaming a schema changes nothing on the wire, but the hand-written export job handle uses the generated Job.
+        var edited = SpecFixture.Edited(root =>
+        {
+            var schemas = root["components"]!["schemas"]!.AsObject();
+            var job = schemas["Job"]!;
+            schemas.Remove("Job");
+            schemas["JobStatusPage"] = job;
+        }).Replace("#/components/schemas/Job\"", "#/components/schemas/JobStatusPage\"", StringComparison.Ordinal);
+        var (oldFile, newFile) = (Write("old", SpecFixture.Text), Write("new", edited));
+
+        var (exit, text, err) = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot, "--no-cache");
+
+        Assert.Equal("", err);
+        Assert.Matches(@"^0 ERR, 0 WARN, \d+ INFO; C# API: NEW does not build", text);
+        Assert.Contains("no longer compiles with the hand-written sources", text);
+        Assert.Matches(@"error CS\d+: .*'Job'", text);
+        Assert.Equal(1, exit);
+    }
+
+    [Fact]
     public void OLD_is_generated_once_and_then_read_from_the_cache()
     {
         var status = $"status_{Guid.NewGuid():N}";
-        var (oldFile, newFile) = (Write("old", RealSpec.Edited(root => RealSpec.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add(status))),
-                                  Write("new", RealSpec.Text));
+        var (oldFile, newFile) = (Write("old", SpecFixture.Edited(root => SpecFixture.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add(status))),
+                                  Write("new", SpecFixture.Text));
 
         var first = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot);
         var second = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot);
@@ -51,7 +91,7 @@ public class CSharpConsequenceTests
     [Fact]
     public void The_same_spec_with_the_same_inputs_is_built_once()
     {
-        var (oldFile, newFile) = (Write("old", RealSpec.Text), Write("new", RealSpec.Text));
+        var (oldFile, newFile) = (Write("old", SpecFixture.Text), Write("new", SpecFixture.Text));
 
         var (exit, text, _) = Support.Run(oldFile, newFile, "--project-root", Support.RepoRoot, "--no-cache");
 
@@ -75,7 +115,7 @@ public class CSharpConsequenceTests
     [Fact]
     public void Without_the_project_the_spec_review_still_comes_out_with_a_note()
     {
-        var (oldFile, newFile) = (Write("old", RealSpec.Text), Write("new", RealSpec.Text));
+        var (oldFile, newFile) = (Write("old", SpecFixture.Text), Write("new", SpecFixture.Text));
         var elsewhere = Support.TempDirectory();
 
         var (exit, json, _) = Support.Run(oldFile, newFile, "--format", "json", "--csharp", "on", "--project-root", elsewhere);

@@ -17,7 +17,7 @@ public class ExitCodeTests
     [Fact]
     public void A_warning_exits_0_by_default_and_1_with_fail_on_WARN()
     {
-        var args = new[] { Pair("request-property-removed", "old"), Pair("request-property-removed", "new"), "--csharp", "off" };
+        var args = new[] { Pair("request-parameter-pattern-changed", "old"), Pair("request-parameter-pattern-changed", "new"), "--csharp", "off" };
         Assert.Equal(0, Support.Run(args).Exit);
         Assert.Equal(1, Support.Run([.. args, "--fail-on", "WARN"]).Exit);
     }
@@ -38,6 +38,52 @@ public class ExitCodeTests
         Assert.Equal(0, exit);
         Assert.Contains("oasdiff: WARN", output);
         Assert.Contains("keeps enum values it does not know", output);
+    }
+
+    [Theory]
+    [InlineData("request-parameter-removed")]
+    [InlineData("request-property-removed")]
+    public void Removing_what_a_caller_may_set_is_breaking_for_this_client(string rule)
+    {
+        // oasdiff calls it a warning; here it is a C# parameter or property gone, and a caller that set it stops compiling.
+        var (exit, output, _) = Support.Run(Pair(rule, "old"), Pair(rule, "new"), "--csharp", "off");
+        Assert.Equal(1, exit);
+        Assert.Contains($"ERR  {rule}", output);
+        Assert.Contains("oasdiff: WARN", output);
+        Assert.Contains("no longer compiles", output);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void Help_prints_usage_and_exits_0(string flag)
+    {
+        var (exit, output, err) = Support.Run(flag);
+        Assert.Equal(0, exit);
+        Assert.Contains("usage:", output);
+        Assert.Contains("Exit code", output);
+        Assert.Equal("", err);
+    }
+
+    [Fact]
+    public void The_summary_counts_the_rows_the_report_shows()
+    {
+        // Money.decimal is used in many places: one change, one row listing where it shows, counted once.
+        var edited = SpecFixture.Edited(root => SpecFixture.Schema(root, "Money")["properties"]!["decimal"]!["type"] = "string");
+        var dir = Support.TempDirectory();
+        var (oldFile, newFile) = (Path.Combine(dir, "old.json"), Path.Combine(dir, "new.json"));
+        File.WriteAllText(oldFile, SpecFixture.Edited(_ => { }));
+        File.WriteAllText(newFile, edited);
+
+        var (exit, markdown, _) = Support.Run(oldFile, newFile, "--csharp", "off", "--format", "markdown");
+
+        Assert.Equal(1, exit);
+        var rows = markdown.Split('\n').Count(l => l.StartsWith("| ERR ", StringComparison.Ordinal));
+        Assert.True(rows > 0, markdown);
+        Assert.Contains($"**{rows} ERR, 0 WARN, 0 INFO", markdown);
+        var text = Support.Run(oldFile, newFile, "--csharp", "off").Out;
+        Assert.StartsWith($"{rows} ERR, 0 WARN, 0 INFO", text);
+        Assert.Equal(rows, text.Split('\n').Count(l => l.StartsWith("ERR ", StringComparison.Ordinal)));
     }
 
     [Theory]

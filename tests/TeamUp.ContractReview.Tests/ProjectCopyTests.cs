@@ -46,9 +46,9 @@ public class ProjectCopyTests
         // hand-written as a computed property, which clashes with OLD's generated one.
         var repo = CopyOfProject();
         File.WriteAllText(Path.Combine(repo, Spec),
-            RealSpec.Edited(root => RealSpec.Schema(root, "Money")["properties"]!.AsObject().Add("digits", new System.Text.Json.Nodes.JsonObject { ["type"] = "integer" })));
+            SpecFixture.Edited(root => SpecFixture.Schema(root, "Money")["properties"]!.AsObject().Add("digits", new System.Text.Json.Nodes.JsonObject { ["type"] = "integer" })));
         Commit(repo, "money digits from the API");
-        File.Copy(RealSpec.Path, Path.Combine(repo, Spec), overwrite: true);
+        File.Copy(SpecFixture.Path, Path.Combine(repo, Spec), overwrite: true);
         File.WriteAllText(Path.Combine(repo, "src", "TeamUp.Generated", "Money.Digits.cs"),
             "namespace TeamUp.Generated;\npublic partial class Money { public int Digits => 2; }\n");
 
@@ -63,7 +63,7 @@ public class ProjectCopyTests
     private static string Probe(string member) => $"namespace TeamUp.Generated;\npublic static class ReviewProbe {{ {member} }}\n";
 
     private static string MoneyDecimalAsString() =>
-        RealSpec.Edited(root => RealSpec.Schema(root, "Money")["properties"]!["decimal"]!["type"] = "string");
+        SpecFixture.Edited(root => SpecFixture.Schema(root, "Money")["properties"]!["decimal"]!["type"] = "string");
 
     [Fact]
     public void A_spec_change_that_breaks_hand_written_code_is_shown_with_the_compiler_errors()
@@ -89,7 +89,7 @@ public class ProjectCopyTests
         Copy(Path.Combine(root, "generator", "templates"), Path.Combine(repo, "generator", "templates"));
         Copy(Path.Combine(root, "src", "TeamUp.Generated"), Path.Combine(repo, "src", "TeamUp.Generated"));
         Directory.CreateDirectory(Path.Combine(repo, "spec"));
-        File.Copy(RealSpec.Path, Path.Combine(repo, Spec));
+        File.Copy(SpecFixture.Path, Path.Combine(repo, Spec));
         Git(repo, "init", "-q");
         Commit(repo, "copy");
         return repo;

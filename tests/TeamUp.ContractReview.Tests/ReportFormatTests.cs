@@ -8,8 +8,8 @@ public class ReportFormatTests
     {
         var dir = Support.TempDirectory();
         var (oldFile, newFile) = (Path.Combine(dir, "old.json"), Path.Combine(dir, "new.json"));
-        File.WriteAllText(oldFile, RealSpec.Edited(root => RealSpec.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add("refunded")));
-        File.WriteAllText(newFile, RealSpec.Edited(root => RealSpec.Schema(root, "Money")["properties"]!["decimal"]!["type"] = "string"));
+        File.WriteAllText(oldFile, SpecFixture.Edited(root => SpecFixture.Schema(root, "InvoiceStatus")["enum"]!.AsArray().Add("refunded")));
+        File.WriteAllText(newFile, SpecFixture.Edited(root => SpecFixture.Schema(root, "Money")["properties"]!["decimal"]!["type"] = "string"));
         return (oldFile, newFile);
     }
 

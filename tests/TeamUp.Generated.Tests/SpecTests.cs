@@ -62,8 +62,9 @@ public partial class SpecTests
         Assert.NotEmpty(lists);
         foreach (var documented in lists)
         {
+            // One way only: the pages are a copy taken once, and a column TeamUp adds later goes into the spec
+            // (README, "Changing the spec") without a new copy of the pages.
             Assert.Empty(documented.Except(spec));
-            Assert.Empty(spec.Except(documented));
         }
     }
 

@@ -121,6 +121,45 @@ public sealed class ExportJobTests
     }
 
     [Fact]
+    public async Task A_huge_body_is_413_and_a_null_body_is_400_and_neither_creates_a_job()
+    {
+        var (sandbox, _) = await StartAsync();
+        await using var __ = sandbox;
+        using var client = sandbox.Client();
+        var huge = "{\"columns\":[\"id\"],\"pad\":\"" + new string('x', 50 << 20) + "\"}";
+
+        // The server answers before the client has sent everything and closes: the client may see the 413 or a broken pipe.
+        foreach (HttpContent content in new HttpContent[] { new StringContent(huge, System.Text.Encoding.UTF8, "application/json"), new ChunkedContent(System.Text.Encoding.UTF8.GetBytes(huge)) })
+        {
+            try
+            {
+                using var response = await client.PostAsync("reports/invoices/export", content);
+                Assert.Equal(413, (int)response.StatusCode);
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+        using var nullBody = await client.PostAsync("reports/invoices/export", new StringContent("null", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(2, sandbox.RequestLog.Count(r => r.Method == "POST" && r.StatusCode == 413));
+        Assert.Contains("JSON object", (string?)(await nullBody.ErrorAsync(400))["detail"]);
+        Assert.Empty(sandbox.Jobs);
+    }
+
+    /// <summary>A body sent without Content-Length (chunked), so that only the server's read limit can stop it.</summary>
+    private sealed class ChunkedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Jobs_belong_to_their_provider()
     {
         var (sandbox, _) = await StartAsync();

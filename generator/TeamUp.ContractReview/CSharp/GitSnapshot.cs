@@ -18,6 +18,9 @@ internal sealed class GitSnapshot : IDisposable
 
     public static GitSnapshot At(ProjectLayout workingCopy, string revision)
     {
+        // git archive has no --end-of-options (it reads it as a path): a revision that looks like an option is refused here.
+        if (!Input.SpecLoader.IsRevision(revision))
+            throw new CSharpUnavailableException($"'{revision}' is not a revision");
         var root = Path.Combine(Path.GetTempPath(), "teamup-contract-review", "snapshots", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         var psi = new ProcessStartInfo("git", ["-C", workingCopy.Root, "archive", "--format=tar", revision, "--", .. Inputs])

@@ -7,7 +7,11 @@ using Microsoft.OpenApi.Reader;
 namespace TeamUp.ContractReview.Input;
 
 /// <summary>An OpenAPI document ready for review, with the text it came from.</summary>
-public sealed record Spec(string Source, string Text, OpenApiDocument Document);
+public sealed record Spec(string Source, string Text, OpenApiDocument Document)
+{
+    /// <summary>Rules of the OpenAPI specification the document breaks but that did not stop it being read ("file:line: ...").</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
 
 /// <summary>Reads OLD/NEW arguments: a file path (YAML or JSON) or <c>git:REV:path</c>.</summary>
 public static class SpecLoader
@@ -32,16 +36,52 @@ public static class SpecLoader
                 ? "not an OpenAPI 3 document: the 'openapi' field is missing"
                 : $"OpenAPI {version} is not supported (3.0 and 3.1 are)", lines.GetValueOrDefault("/openapi", 1));
 
+        // The top-level sections must have their shape: a document whose paths are not a mapping cannot be reviewed at all
+        // (it would read as "every endpoint removed").
+        foreach (var section in new[] { "paths", "components", "webhooks" })
+        {
+            if (root[section] is { } node && node is not JsonObject)
+                throw new SpecReadException(source, $"'{section}' must be a mapping", lines.GetValueOrDefault("/" + section, 1));
+        }
+
         var settings = new OpenApiReaderSettings();
         var result = OpenApiDocument.Parse(root.ToJsonString(), "json", settings);
-        var error = result.Diagnostic?.Errors.FirstOrDefault();
-        if (result.Document is null || error is not null)
+        var errors = result.Diagnostic?.Errors ?? [];
+        if (result.Document is null || result.Document.Paths is null)
         {
+            var error = errors.FirstOrDefault();
             var pointer = error?.Pointer?.TrimStart('#') ?? "";
             throw new SpecReadException(source, $"invalid OpenAPI document: {error?.Message ?? "could not be read"}{(pointer.Length > 0 ? $" (at {pointer})" : "")}",
                 LineOf(lines, pointer));
         }
-        return new Spec(source, text, result.Document);
+        // Like oasdiff, a document that breaks a rule of the specification but can be read (a response without a
+        // description, an operation without responses, an undeclared path parameter) is reviewed as it is, and the
+        // broken rules are listed as notes. Only what cannot be read at all is refused (above, and the YAML/JSON errors).
+        var notes = errors.Select(e =>
+        {
+            var pointer = e.Pointer?.TrimStart('#') ?? "";
+            var line = LineOf(lines, pointer);
+            return $"{source}{(line is { } l ? $":{l}" : "")}: {e.Message}{(pointer.Length > 0 ? $" (at {pointer})" : "")}";
+        }).Distinct().ToList();
+        notes.AddRange(UndeclaredPathParameters(result.Document).Select(n => $"{source}: {n}"));
+        return new Spec(source, text, result.Document) { Notes = notes };
+    }
+
+    /// <summary>Path templates whose {name} no operation declares as an <c>in: path</c> parameter.</summary>
+    private static IEnumerable<string> UndeclaredPathParameters(OpenApiDocument document)
+    {
+        foreach (var (template, item) in document.Paths)
+        {
+            var names = System.Text.RegularExpressions.Regex.Matches(template, @"\{([^}/]+)\}").Select(m => m.Groups[1].Value).ToList();
+            if (names.Count == 0 || item.Operations is null) continue;
+            foreach (var (method, operation) in item.Operations)
+            {
+                var declared = (operation.Parameters ?? []).Concat(item.Parameters ?? [])
+                    .Where(p => p.In == ParameterLocation.Path).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+                foreach (var name in names.Where(n => !declared.Contains(n)))
+                    yield return $"{method.Method.ToUpperInvariant()} {template}: the path parameter '{name}' is not declared";
+            }
+        }
     }
 
     // Errors point at a JSON pointer; the nearest recorded ancestor gives a line.
@@ -91,11 +131,18 @@ public static class SpecLoader
         return true;
     }
 
+    /// <summary>Whether <paramref name="revision"/> can be handed to git as one (an option-looking argument never is).</summary>
+    public static bool IsRevision(string revision) =>
+        revision.Length > 0 && !revision.StartsWith('-') && !revision.Any(char.IsControl);
+
     private static string ReadFromGit(string argument, string cwd)
     {
         if (!TryParseGit(argument, out var rev, out var path))
             throw new SpecReadException(argument, "expected git:REV:path, e.g. git:main:spec/teamup.openapi.yaml");
-        var psi = new ProcessStartInfo("git", ["show", $"{rev}:{path}"])
+        if (!IsRevision(rev))
+            throw new SpecReadException(argument, $"'{rev}' is not a revision (a revision never starts with '-' and has no control characters)");
+        // --end-of-options: whatever the argument holds, git reads it as a revision, never as an option.
+        var psi = new ProcessStartInfo("git", ["show", "--end-of-options", $"{rev}:{path}"])
         {
             WorkingDirectory = cwd,
             RedirectStandardOutput = true,

@@ -13,7 +13,13 @@ internal static class JsonReport
         {
             old = result.OldSource,
             @new = result.NewSource,
-            summary = new { err = result.Count(Level.ERR), warn = result.Count(Level.WARN), info = result.Count(Level.INFO) },
+            // Changes, one per place (the "changes" list below); rows group them as the text and markdown reports do.
+            summary = new
+            {
+                err = result.Count(Level.ERR), warn = result.Count(Level.WARN), info = result.Count(Level.INFO),
+                rows = new { err = result.RowCount(Level.ERR), warn = result.RowCount(Level.WARN), info = result.RowCount(Level.INFO) },
+                csharpLevel = result.CSharpLevel?.ToString(),
+            },
             semver = new { bump = semver.Bump.ToString().ToLowerInvariant(), reason = semver.Reason },
             changes = result.Changes.Select(c => new
             {
@@ -30,6 +36,7 @@ internal static class JsonReport
                 ? new { doesNotBuild = d.NewBuildErrors, added = d.Added, removed = d.Removed, changed = d.Changed.Select(x => new { old = x.Old, @new = x.New }), diff = d.UnifiedText }
                 : null,
             csharpNote = result.CSharpNote,
+            inputNotes = result.InputNotes.Count > 0 ? result.InputNotes : null,
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
     }

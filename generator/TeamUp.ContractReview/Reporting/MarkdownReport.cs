@@ -13,13 +13,23 @@ internal static class MarkdownReport
         md.AppendLine($"**{Summary.Line(result)}**").AppendLine();
         md.AppendLine($"`{result.OldSource}` → `{result.NewSource}`").AppendLine();
 
-        var breaking = result.Changes.Where(c => c.IsBreaking).ToList();
-        var rest = result.Changes.Where(c => !c.IsBreaking).ToList();
+        var breaking = result.Rows.Where(r => r.Change.IsBreaking).ToList();
+        var rest = result.Rows.Where(r => !r.Change.IsBreaking).ToList();
         md.AppendLine("### Breaking changes").AppendLine();
-        Table(md, breaking, "No breaking change.");
+        Table(md, breaking, result.CSharpLevel == Level.ERR
+            ? "No breaking change in the spec's own terms, but the C# API breaks: see below."
+            : "No breaking change.");
         md.AppendLine("### Other changes").AppendLine();
         Table(md, rest, "No other change.");
 
+        if (result.InputNotes.Count > 0)
+        {
+            md.AppendLine("### Notes on the documents").AppendLine();
+            md.AppendLine("Rules of the OpenAPI specification broken, reviewed as they are:").AppendLine();
+            foreach (var inputNote in result.InputNotes)
+                md.AppendLine($"- `{inputNote.Replace("`", "'", StringComparison.Ordinal)}`");
+            md.AppendLine();
+        }
         md.AppendLine("### C# API").AppendLine();
         if (result.CSharpNote is not null)
             md.AppendLine($"> {result.CSharpNote}").AppendLine();
@@ -42,19 +52,19 @@ internal static class MarkdownReport
 
     // One row per distinct change: a component used in twenty places (Money) changes once,
     // and the row lists where it shows.
-    private static void Table(StringBuilder md, List<Change> changes, string none)
+    private static void Table(StringBuilder md, List<ChangeRow> rows, string none)
     {
-        if (changes.Count == 0)
+        if (rows.Count == 0)
         {
             md.AppendLine(none).AppendLine();
             return;
         }
         md.AppendLine("| Level | Id | Change | Where |").AppendLine("|---|---|---|---|");
-        foreach (var group in changes.GroupBy(c => (c.Level, c.Id, c.Message, c.ClientNote)))
+        foreach (var row in rows)
         {
-            var c = group.First();
+            var c = row.Change;
             var note = c.LevelNote is { } levelNote ? $" *({levelNote})*" : "";
-            var places = group.Select(TextReport.Where).Distinct().ToList();
+            var places = row.Places;
             var where = string.Join("<br>", places.Take(MaxPlaces).Select(Cell))
                 + (places.Count > MaxPlaces ? $"<br>… and {places.Count - MaxPlaces} more" : "");
             md.AppendLine($"| {c.Level} | `{c.Id}` | {Cell(c.Message)}{note} | {where} |");

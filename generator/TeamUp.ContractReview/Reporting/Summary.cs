@@ -13,7 +13,8 @@ internal static class Summary
             { } d => $"; C# API: {d.Removed.Count} removed, {d.Changed.Count} changed, {d.Added.Count} added",
             null => "",
         };
-        return $"{result.Count(Level.ERR)} ERR, {result.Count(Level.WARN)} WARN, {result.Count(Level.INFO)} INFO{csharp}; "
+        // Counted as the reports show them: one per row (a change in twenty places is one row listing them).
+        return $"{result.RowCount(Level.ERR)} ERR, {result.RowCount(Level.WARN)} WARN, {result.RowCount(Level.INFO)} INFO{csharp}; "
              + $"suggested version bump: {semver.Bump.ToString().ToLowerInvariant()} ({semver.Reason})";
     }
 }

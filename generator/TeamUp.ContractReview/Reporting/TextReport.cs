@@ -10,12 +10,15 @@ internal static class TextReport
     {
         var text = new StringBuilder();
         text.AppendLine(Summary.Line(result));
-        foreach (var c in result.Changes)
+        foreach (var row in result.Rows)
         {
-            text.AppendLine($"{c.Level,-4} {c.Id}  {Where(c)}: {c.Message}");
+            var c = row.Change;
+            text.AppendLine($"{c.Level,-4} {c.Id}  {string.Join(", ", row.Places)}: {c.Message}");
             if (c.LevelNote is { } note)
                 text.AppendLine($"     ({note})");
         }
+        foreach (var inputNote in result.InputNotes)
+            text.AppendLine($"note: {inputNote}");
         if (result.CSharpNote is not null)
             text.AppendLine($"C# API: {result.CSharpNote}");
         if (result.CSharp is { NewBuildErrors.Count: > 0 } broken)

@@ -16,6 +16,9 @@ public static class ClientProfile
     private const string OperationIdNamesMethods =
         "the operationId names the generated client and method (MultipleClientsFromOperationId), so the C# method is renamed";
 
+    private const string NamedArgumentsBreak =
+        "TeamUp.Generated turns it into a C# parameter or property: every caller that set it no longer compiles";
+
     private static readonly Dictionary<string, (Level Level, string Reason)> Adjustments = Build();
 
     public static Change Apply(Change change) =>
@@ -41,6 +44,8 @@ public static class ClientProfile
             ["response-property-additional-properties-allowed"] = (Level.INFO, KeepsUnknownFields),
             ["api-operation-id-added"] = (Level.WARN, OperationIdNamesMethods),
             ["api-operation-id-removed"] = (Level.WARN, OperationIdNamesMethods),
+            ["request-parameter-removed"] = (Level.ERR, NamedArgumentsBreak),
+            ["request-property-removed"] = (Level.ERR, NamedArgumentsBreak),
         };
         foreach (var family in new[] { "response-body", "response-property" })
             foreach (var rule in new[] { "max-increased", "min-decreased", "exclusive-max-increased", "exclusive-min-decreased", "max-length-increased", "max-length-unset",

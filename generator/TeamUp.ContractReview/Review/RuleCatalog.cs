@@ -204,6 +204,16 @@ public static class RuleCatalog
         Oas("response-property-pattern-added", INFO); Oas("response-property-pattern-changed", INFO); Oas("response-property-pattern-removed", INFO);
         Ours("response-body-pattern-added", INFO); Ours("response-body-pattern-changed", INFO); Ours("response-body-pattern-removed", INFO);
 
+        // const (OpenAPI 3.1): oasdiff has no rule. A request property pinned to a value refuses others; a response
+        // property whose one value is lifted or changed sends values a client may have relied on never seeing.
+        Ours("request-property-const-added", ERR); Ours("request-property-const-changed", ERR); Ours("request-property-const-removed", INFO);
+        Ours("response-property-const-added", INFO); Ours("response-property-const-changed", ERR); Ours("response-property-const-removed", WARN);
+
+        // webhooks (OpenAPI 3.1): calls TeamUp makes to the integrator, not calls the client makes; a removed one is
+        // events the integrator stops receiving.
+        Ours("webhook-added", INFO);
+        Ours("webhook-removed", WARN);
+
         // additionalProperties: oasdiff has no rule; NSwag maps it to the DTO's AdditionalProperties bag
         foreach (var f in RequestFamilies)
         {

@@ -18,11 +18,21 @@ public static class SpecReviewer
         }
         SecurityRules.CompareGlobal(oldDoc, newDoc, log);
         ComponentRules.Compare(oldDoc, newDoc, log);
+        CompareWebhooks(oldDoc, newDoc, log);
         return log.Changes
             .Select(ClientProfile.Apply)
             .OrderByDescending(c => c.Level)
             .ThenBy(c => c.Operation, StringComparer.Ordinal)
             .ThenBy(c => c.Id, StringComparer.Ordinal)
             .ToList();
+    }
+
+    private static void CompareWebhooks(OpenApiDocument oldDoc, OpenApiDocument newDoc, ChangeLog log)
+    {
+        var (oldHooks, newHooks) = (oldDoc.Webhooks ?? new Dictionary<string, IOpenApiPathItem>(), newDoc.Webhooks ?? new Dictionary<string, IOpenApiPathItem>());
+        foreach (var name in newHooks.Keys.Except(oldHooks.Keys).Order(StringComparer.Ordinal))
+            log.Add("webhook-added", "", $"webhooks/{name}", $"webhook '{name}' added");
+        foreach (var name in oldHooks.Keys.Except(newHooks.Keys).Order(StringComparer.Ordinal))
+            log.Add("webhook-removed", "", $"webhooks/{name}", $"webhook '{name}' removed");
     }
 }

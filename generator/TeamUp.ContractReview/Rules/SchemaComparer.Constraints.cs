@@ -42,6 +42,17 @@ internal sealed partial class SchemaComparer
 
     private static string Show(decimal? limit) => limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
 
+    // const pins a value: set or changed in a request, calls that sent anything else are refused; in a response, a client
+    // that relied on the one value gets others once it is lifted or changed. Rules only for properties (oasdiff has none).
+    private void CompareConst(SchemaView o, SchemaView n, SchemaFamily family, string path)
+    {
+        var (oldConst, newConst) = (o.Schema.Const, n.Schema.Const);
+        if (oldConst == newConst) return;
+        var id = oldConst is null ? "const-added" : newConst is null ? "const-removed" : "const-changed";
+        if (RuleCatalog.All.ContainsKey(family.Id(id)))
+            Report(family.Id(id), path, $"const of {Subject(path)} {oldConst ?? "none"} → {newConst ?? "none"}");
+    }
+
     private void ComparePattern(SchemaView o, SchemaView n, SchemaFamily family, string path)
     {
         var (oldPattern, newPattern) = (o.Schema.Pattern, n.Schema.Pattern);

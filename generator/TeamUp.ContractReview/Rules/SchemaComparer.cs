@@ -33,6 +33,7 @@ internal sealed partial class SchemaComparer(ChangeLog log, string operation, st
             CompareDefault(o, n, family, path);
             CompareConstraints(o, n, family, path);
             ComparePattern(o, n, family, path);
+            CompareConst(o, n, family, path);
             CompareComposition(o, n, family, path);
             CompareProperties(o, n, family, path);
             CompareAdditionalProperties(o, n, family, path);

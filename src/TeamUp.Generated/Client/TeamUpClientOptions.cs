@@ -74,6 +74,15 @@ public sealed class TeamUpClientOptions
     /// </summary>
     public TimeSpan DownloadIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whether an answer whose objects break a promise of the spec (a required property absent, or null where null is not
+    /// allowed) fails as a whole (<see langword="true"/>: a <see cref="TeamUpApiException"/> naming the property), or is read
+    /// with the object returned and the broken promise logged, counted and listed by
+    /// <see cref="TeamUp.Generated.Serialization.TeamUpContract.MissingRequiredFields"/> (<see langword="false"/>, the default).
+    /// Strict suits tests and callers who rather stop than store an incomplete record.
+    /// </summary>
+    public bool StrictResponses { get; set; }
+
     /// <summary>The default of <see cref="MaxResponseSize"/>: 64 MiB.</summary>
     public const long DefaultMaxResponseSize = 64L << 20;
 

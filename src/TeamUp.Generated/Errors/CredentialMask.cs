@@ -49,7 +49,7 @@ internal static partial class CredentialMask
 internal static class ServerText
 {
     /// <summary>How many characters of one piece of server text a message quotes.</summary>
-    public const int MaxQuoted = 300;
+    public const int MaxQuoted = 800; // room for a detail that lists the valid values, not for megabytes
 
     public static string Quote(string? text, string? secret, int max = MaxQuoted)
     {

@@ -77,6 +77,11 @@ public sealed class ExpandableConverter : JsonConverter
             if (IdOf is not null)
             {
                 var value = serializer.Deserialize<T>(reader)!;
+                // Even when read tolerantly, an expanded object without its id stays an error: the id is what the field is.
+                if (TeamUpContract.MissingRequiredFields(value).Contains("id"))
+                {
+                    throw MissingId(path);
+                }
                 return new Expandable<T>(IdOf(value) ?? throw MissingId(path), value);
             }
             var json = JObject.Load(reader);

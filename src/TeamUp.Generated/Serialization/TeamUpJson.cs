@@ -38,8 +38,32 @@ public static class TeamUpJson
     /// back, so the spec's required properties may be missing: such a response is read without the required checks
     /// (properties it does not carry keep their defaults and mean nothing). Anything else is read strictly.
     /// </summary>
-    internal static JsonSerializerSettings ForResponse(HttpResponseMessage response, JsonSerializerSettings settings) =>
-        AsksForFields(response.RequestMessage?.RequestUri) ? SparseVariants.GetValue(settings, CreateSparse) : settings;
+    internal static JsonSerializerSettings ForResponse(HttpResponseMessage response, JsonSerializerSettings settings)
+    {
+        if (AsksForFields(response.RequestMessage?.RequestUri))
+        {
+            return SparseVariants.GetValue(settings, CreateSparse);
+        }
+        var reading = response.RequestMessage?.Options.TryGetValue(ResponseReading.Option, out var found) == true ? found : null;
+        if (reading?.Strict == true)
+        {
+            return settings;
+        }
+        // Tolerant (the default): a fresh settings object per answer only to carry who reads it to the resolver's callbacks.
+        // Newtonsoft's only way to hand state to contract callbacks is its StreamingContext (obsolete for formatters, not for this).
+#pragma warning disable SYSLIB0050
+        return new JsonSerializerSettings(TolerantVariants.GetValue(settings, CreateTolerant))
+        {
+            Context = new System.Runtime.Serialization.StreamingContext(System.Runtime.Serialization.StreamingContextStates.Other,
+                reading ?? new ResponseReading(TeamUpOperation.Of(response.RequestMessage) ?? "TeamUp", null, false)),
+        };
+#pragma warning restore SYSLIB0050
+    }
+
+    private static readonly ConditionalWeakTable<JsonSerializerSettings, JsonSerializerSettings> TolerantVariants = new();
+
+    private static JsonSerializerSettings CreateTolerant(JsonSerializerSettings strict) =>
+        new(strict) { ContractResolver = TolerantContractResolver.Instance };
 
     private static readonly ConditionalWeakTable<JsonSerializerSettings, JsonSerializerSettings> SparseVariants = new();
 
@@ -61,10 +85,21 @@ public static class TeamUpJson
         }
     }
 
-    /// <summary>Reads a TeamUp payload.</summary>
+    private static readonly JsonSerializerSettings SharedTolerant = new(Shared) { ContractResolver = TolerantContractResolver.Instance };
+
+    /// <summary>
+    /// Reads a TeamUp payload as the client does by default: an object without a required property is returned, the
+    /// property at its default, and listed by <see cref="TeamUpContract.MissingRequiredFields"/>.
+    /// </summary>
     /// <typeparam name="T">The generated model.</typeparam>
     /// <param name="json">The JSON text.</param>
-    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, Shared);
+    public static T? Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, SharedTolerant);
+
+    /// <summary>Reads a TeamUp payload; <paramref name="strict"/> makes a missing required property throw a <see cref="JsonSerializationException"/>.</summary>
+    /// <typeparam name="T">The generated model.</typeparam>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="strict">Whether the spec's required properties must be there.</param>
+    public static T? Deserialize<T>(string json, bool strict) => JsonConvert.DeserializeObject<T>(json, strict ? Shared : SharedTolerant);
 
     /// <summary>Writes a model the way TeamUp would.</summary>
     /// <param name="value">The model.</param>

@@ -21,9 +21,31 @@ internal sealed class ParamBag
         return bag;
     }
 
+    /// <summary>The largest request body the sandbox reads; a bigger one is answered 413, as TeamUp's front end would.</summary>
+    public const long MaxBodyBytes = 1 << 20;
+
     public static async Task<ParamBag> FromBodyAsync(HttpRequest request)
     {
         var bag = FromQuery(request.Query);
+        if (request.ContentLength > MaxBodyBytes)
+            throw TooLarge();
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxBodyBytes; // a chunked body without a length is cut off at the same size
+        try
+        {
+            return await ReadBodyAsync(request, bag);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge();
+        }
+    }
+
+    private static ApiError TooLarge() =>
+        new(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {MaxBodyBytes / 1024} KiB.");
+
+    private static async Task<ParamBag> ReadBodyAsync(HttpRequest request, ParamBag bag)
+    {
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
@@ -46,7 +68,7 @@ internal sealed class ParamBag
 
         using (doc)
         {
-            if (doc.RootElement.ValueKind == JsonValueKind.Null) return bag;
+            // A JSON null is not an empty request: TeamUp requires the body (an object naming the columns).
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new ApiError(StatusCodes.Status400BadRequest, "parse_error", "The request body must be a JSON object.");
             foreach (var prop in doc.RootElement.EnumerateObject())

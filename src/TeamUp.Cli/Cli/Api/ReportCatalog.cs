@@ -1,128 +1,121 @@
-using System.Globalization;
-using System.Reflection;
-using System.Text;
-using Newtonsoft.Json;
 using TeamUp.Generated;
 
 namespace TeamUp.Cli.Api;
 
 /// <summary>
-/// The four reports (invoices / invoice-line-items, plain / grouped) on <see cref="TeamUpClient"/>: the client's
-/// report query (rows, page by page) and export request (an <see cref="ExportJob"/>), and how CLI
-/// <c>--filter key=value</c> pairs map onto them. The valid keys are the filters of the query and the JSON properties
-/// of the export request, so a filter the client gains is a valid CLI filter after the next build (a test checks
-/// them against the generated operations' parameters).
+/// One report as the CLI uses it, read from the SDK's generated <see cref="ReportsClient.Definitions"/>: report names,
+/// columns, sort keys and filters (with their types) all come from the spec through the build, so a column or filter
+/// added there is accepted here after the next build. Every key is checked before anything connects: a wrong one is a
+/// usage error (exit 2) that lists the valid ones.
 /// </summary>
-internal abstract class ReportCatalog
+internal sealed class ReportCatalog
 {
-    private static readonly HashSet<string> NotFilters = ["columns", "format", "limit", "offset", "page", "page_size", "sort", "max_concurrency"];
+    private ReportCatalog(ReportDefinition definition) => Definition = definition;
 
-    private protected ReportCatalog(string name, bool grouped, string operationSuffix, string path, Type queryType, Type exportRequestType)
+    public ReportDefinition Definition { get; }
+
+    /// <summary>The report names (the grouped variants share them).</summary>
+    public static IReadOnlyList<string> Names { get; } = ReportsClient.Definitions.Select(d => d.Name).Distinct(StringComparer.Ordinal).ToArray();
+
+    public string Title => Definition.Title;
+    public string DataOperation => Definition.DataOperation;
+    public string DataPath => Definition.DataPath;
+    public IEnumerable<string> DataFilterKeys => Definition.QueryFilters.Select(f => f.Key);
+
+    public static ReportCatalog For(string name, bool grouped)
     {
-        Name = name;
-        Grouped = grouped;
-        DataOperation = $"Reports_Get{operationSuffix}Data";
-        DataPath = path + "/data";
-        DataFilters = queryType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite)
-            .Select(p => (Key: SnakeCase(p.Name), Property: p))
-            .Where(p => !NotFilters.Contains(p.Key))
-            .ToDictionary(p => p.Key, p => p.Property, StringComparer.Ordinal);
-        ExportFilters = exportRequestType.GetProperties()
-            .Select(p => (Key: p.GetCustomAttribute<JsonPropertyAttribute>()?.PropertyName, Property: p))
-            .Where(p => p.Key is not null && !NotFilters.Contains(p.Key))
-            .ToDictionary(p => p.Key!, p => p.Property, StringComparer.Ordinal);
+        var definition = ReportsClient.Definitions.FirstOrDefault(d => d.Name == name && d.Grouped == grouped);
+        if (definition is not null) return new ReportCatalog(definition);
+        if (!Names.Contains(name)) throw new UsageException($"Unknown report '{name}'; expected one of: {string.Join(", ", Names)}.");
+        throw new UsageException(grouped ? $"The {name} report has no grouped variant." : $"The {name} report exists only grouped: add --grouped.");
     }
 
-    public static readonly string[] Names = ["invoices", "invoice-line-items"];
-
-    public string Name { get; }
-    public bool Grouped { get; }
-    public string DataOperation { get; }
-    public string DataPath { get; }
-    public IReadOnlyDictionary<string, PropertyInfo> DataFilters { get; }
-    public IReadOnlyDictionary<string, PropertyInfo> ExportFilters { get; }
-
-    public string Title => Grouped ? $"{Name} (grouped)" : Name;
-
-    public static ReportCatalog For(string name, bool grouped) => (name, grouped) switch
+    /// <summary>The client's row query for these columns, filters and order; a bad key or value is a <see cref="UsageException"/>.</summary>
+    public ReportQuery CreateQuery(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, int pageSize)
     {
-        ("invoices", false) => new Report<InvoicesReportQuery, InvoicesReportRow, InvoicesReportExportRequest>(
-            name, grouped, "Invoices", "reports/invoices", (r, q, ct) => r.GetInvoicesRowsAsync(q, ct), (r, e, ct) => r.StartInvoicesExportAsync(e, ct)),
-        ("invoices", true) => new Report<InvoicesGroupedReportQuery, InvoicesGroupedReportRow, InvoicesGroupedReportExportRequest>(
-            name, grouped, "InvoicesGrouped", "reports/invoices.grouped", (r, q, ct) => r.GetInvoicesGroupedRowsAsync(q, ct), (r, e, ct) => r.StartInvoicesGroupedExportAsync(e, ct)),
-        ("invoice-line-items", false) => new Report<InvoiceLineItemsReportQuery, InvoiceLineItemsReportRow, InvoiceLineItemsReportExportRequest>(
-            name, grouped, "InvoiceLineItems", "reports/invoice_line_items", (r, q, ct) => r.GetInvoiceLineItemsRowsAsync(q, ct), (r, e, ct) => r.StartInvoiceLineItemsExportAsync(e, ct)),
-        ("invoice-line-items", true) => new Report<InvoiceLineItemsGroupedReportQuery, InvoiceLineItemsGroupedReportRow, InvoiceLineItemsGroupedReportExportRequest>(
-            name, grouped, "InvoiceLineItemsGrouped", "reports/invoice_line_items.grouped", (r, q, ct) => r.GetInvoiceLineItemsGroupedRowsAsync(q, ct), (r, e, ct) => r.StartInvoiceLineItemsGroupedExportAsync(e, ct)),
-        _ => throw new UsageException($"Unknown report '{name}'; expected one of: {string.Join(", ", Names)}."),
-    };
-
-    /// <summary>The client's query for these columns, filters and order; a bad key or value is a <see cref="UsageException"/>.</summary>
-    public abstract ReportQuery CreateQuery(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, int pageSize);
-
-    /// <summary>Every row of the report, page by page, as the client's typed rows.</summary>
-    public abstract IAsyncEnumerable<object> ReadRowsAsync(IReportsClient reports, ReportQuery query, CancellationToken cancellationToken);
+        var query = Definition.CreateQuery();
+        query.PageSize = pageSize;
+        Fill(query, Definition.QueryFields, Definition.QueryFilters, columns, filters, sort);
+        return query;
+    }
 
     /// <summary>The client's export request for these columns, filters, order and format; a bad key or value is a <see cref="UsageException"/>.</summary>
-    public abstract object CreateExportRequest(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, ReportFormat format);
-
-    /// <summary>Starts the export (one POST) and returns its job.</summary>
-    public abstract Task<ExportJob> StartExportAsync(IReportsClient reports, object request, CancellationToken cancellationToken);
-
-    private sealed class Report<TQuery, TRow, TExport>(
-        string name, bool grouped, string operationSuffix, string path,
-        Func<IReportsClient, TQuery, CancellationToken, IAsyncEnumerable<TRow>> rows,
-        Func<IReportsClient, TExport, CancellationToken, Task<ExportJob>> start)
-        : ReportCatalog(name, grouped, operationSuffix, path, typeof(TQuery), typeof(TExport))
-        where TQuery : ReportQuery, new()
-        where TRow : class
-        where TExport : class, new()
+    public object CreateExportRequest(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, ReportFormat format)
     {
-        public override ReportQuery CreateQuery(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, int pageSize)
-        {
-            var query = new TQuery { PageSize = pageSize, Sort = sort.Count > 0 ? sort : null };
-            Fill(query, columns, ParseFilters(filters, DataFilters.Keys, Title), DataFilters);
-            return query;
-        }
+        if (Definition.ExportOperation is null) throw new UsageException($"The {Title} report cannot be exported.");
+        var request = Definition.CreateExportRequest();
+        Fill(request, Definition.ExportFields, Definition.ExportFilters, columns, filters, sort);
+        Field(Definition.ExportFields, "format")?.SetValue(request, format);
+        return request;
+    }
 
-        public override async IAsyncEnumerable<object> ReadRowsAsync(IReportsClient reports, ReportQuery query,
-            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await foreach (var row in rows(reports, (TQuery)query, cancellationToken))
-            {
-                yield return row;
-            }
-        }
+    public IAsyncEnumerable<object> ReadRowsAsync(IReportsClient reports, ReportQuery query, CancellationToken cancellationToken) =>
+        Definition.ReadRowsAsync(reports, query, cancellationToken);
 
-        public override object CreateExportRequest(IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort, ReportFormat format)
-        {
-            var request = new TExport();
-            Fill(request, columns, ParseFilters(filters, ExportFilters.Keys, Title), ExportFilters);
-            if (sort.Count > 0) typeof(TExport).GetProperty("Sort")!.SetValue(request, sort.ToArray());
-            typeof(TExport).GetProperty("Format")!.SetValue(request, format);
-            return request;
-        }
+    public Task<ExportJob> StartExportAsync(IReportsClient reports, object request, CancellationToken cancellationToken) =>
+        Definition.StartExportAsync(reports, request, cancellationToken);
 
-        public override Task<ExportJob> StartExportAsync(IReportsClient reports, object request, CancellationToken cancellationToken) =>
-            start(reports, (TExport)request, cancellationToken);
-
-        private static void Fill(object target, IReadOnlyList<string> columns, List<(string Key, string Value)> pairs, IReadOnlyDictionary<string, PropertyInfo> filters)
+    /// <summary>Every column key must be one the spec lists for this report.</summary>
+    public void CheckColumns(IReadOnlyList<string> columns)
+    {
+        if (columns.Count == 0) throw new UsageException("--columns needs at least one column key.");
+        var unknown = columns.Where(c => !Definition.Columns.Contains(c, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
         {
-            foreach (var (key, value) in pairs)
-            {
-                var property = filters[key];
-                property.SetValue(target, Convert(key, value, property.PropertyType));
-            }
-            var columnsProperty = target.GetType().GetProperty("Columns")!;
-            columnsProperty.SetValue(target, Convert("columns", string.Join(',', columns), columnsProperty.PropertyType));
+            throw new UsageException($"Unknown column{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(c => $"'{c}'"))} for the {Title} report. " +
+                                     $"Valid columns: {string.Join(", ", Definition.Columns)}.");
         }
     }
 
-    /// <summary>Splits <c>key=value</c> pairs and checks every key against <paramref name="valid"/>.</summary>
-    public static List<(string Key, string Value)> ParseFilters(IEnumerable<string> filters, IEnumerable<string> valid, string reportTitle)
+    /// <summary>Every sort key must be a column key of this report, optionally prefixed with '-' (descending).</summary>
+    public void CheckSort(IReadOnlyList<string> sort)
     {
-        var validKeys = valid.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var unknown = sort.Where(s => !Definition.SortKeys.Contains(s.StartsWith('-') ? s[1..] : s, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UsageException($"Unknown sort key{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(c => $"'{c}'"))} for the {Title} report. " +
+                                     $"Valid sort keys (prefix '-' for descending): {string.Join(", ", Definition.SortKeys)}.");
+        }
+    }
+
+    /// <summary>Splits <c>key=value</c> pairs and checks every key against the report's data filters.</summary>
+    public List<(string Key, string Value)> ParseDataFilters(IEnumerable<string> filters) => ParseFilters(filters, Definition.QueryFilters);
+
+    private void Fill(object target, IReadOnlyList<ReportField> fields, IEnumerable<ReportField> filterFields,
+        IReadOnlyList<string> columns, IEnumerable<string> filters, IReadOnlyList<string> sort)
+    {
+        CheckColumns(columns);
+        CheckSort(sort);
+        var byKey = filterFields.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        foreach (var (key, value) in ParseFilters(filters, byKey.Values))
+        {
+            Set(byKey[key], target, value);
+        }
+        if (Field(fields, "columns") is { } columnsField) Set(columnsField, target, string.Join(',', columns));
+        if (sort.Count > 0)
+        {
+            var sortField = Field(fields, "sort") ?? throw new UsageException($"The {Title} report cannot be sorted here.");
+            Set(sortField, target, string.Join(',', sort));
+        }
+    }
+
+    private static ReportField? Field(IEnumerable<ReportField> fields, string key) => fields.FirstOrDefault(f => f.Key == key);
+
+    private static void Set(ReportField field, object target, string text)
+    {
+        try
+        {
+            field.SetText(target, text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private List<(string Key, string Value)> ParseFilters(IEnumerable<string> filters, IEnumerable<ReportField> valid)
+    {
+        var validKeys = valid.Select(f => f.Key).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var result = new List<(string, string)>();
         foreach (var filter in filters)
         {
@@ -134,70 +127,10 @@ internal abstract class ReportCatalog
             var key = filter[..eq].Trim().Replace('-', '_');
             if (!validKeys.Contains(key))
             {
-                throw new UsageException($"Unknown filter '{key}' for the {reportTitle} report. Valid filter keys: {string.Join(", ", validKeys)}.");
+                throw new UsageException($"Unknown filter '{key}' for the {Title} report. Valid filter keys: {string.Join(", ", validKeys)}.");
             }
             result.Add((key, filter[(eq + 1)..].Trim()));
         }
         return result;
-    }
-
-    /// <summary>Converts a CLI string to the client's type (numbers, booleans, dates, extensible enums, lists).</summary>
-    public static object Convert(string key, string value, Type type)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type != typeof(string) && type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
-        {
-            var element = type.GetGenericArguments()[0];
-            var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var array = Array.CreateInstance(element, parts.Length);
-            for (var i = 0; i < parts.Length; i++)
-            {
-                array.SetValue(Convert(key, parts[i], element), i);
-            }
-            return array;
-        }
-        try
-        {
-            if (type == typeof(string)) return value;
-            if (type == typeof(int)) return int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
-            if (type == typeof(bool)) return value.ToLowerInvariant() switch
-            {
-                "true" or "1" or "yes" => true,
-                "false" or "0" or "no" => false,
-                _ => throw new FormatException(),
-            };
-            if (type == typeof(DateOnly)) return DateOnly.ParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            if (type == typeof(DateTimeOffset)) return DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            if (type.IsValueType && type.GetConstructor([typeof(string)]) is { } ctor) return ctor.Invoke([value]);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new UsageException($"'{value}' is not a valid value for '{key}' (expected {Describe(type)}).");
-        }
-        throw new UsageException($"'{key}' cannot be set from the command line (type {type.Name}).");
-    }
-
-    private static string Describe(Type type) =>
-        type == typeof(int) ? "an integer" :
-        type == typeof(bool) ? "true or false" :
-        type == typeof(DateOnly) ? "a date like 2025-01-31" :
-        type == typeof(DateTimeOffset) ? "a date-time like 2025-01-31T00:00:00Z" : type.Name;
-
-    public static string SnakeCase(string name)
-    {
-        var sb = new StringBuilder(name.Length + 8);
-        foreach (var c in name)
-        {
-            if (char.IsUpper(c))
-            {
-                if (sb.Length > 0) sb.Append('_');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-        return sb.ToString();
     }
 }

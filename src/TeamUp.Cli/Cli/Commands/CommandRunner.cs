@@ -39,6 +39,12 @@ internal static class CommandRunner
                 : $"{e.Operation ?? "TeamUp request"} failed: {message}");
             return ExitCodes.ApiFailure;
         }
+        catch (InvalidDataException e)
+        {
+            // An answer that arrived but is not what the API documents.
+            cli.Log(e.Message);
+            return ExitCodes.ApiFailure;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             cli.Log("cancelled.");

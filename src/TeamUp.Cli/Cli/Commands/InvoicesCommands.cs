@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using TeamUp.Cli.Api;
 using TeamUp.Generated;
 using TeamUp.Generated.Serialization;
 
@@ -22,7 +26,7 @@ internal static class InvoicesCommands
 
     private static Option<string[]> FieldsOption() => new("--fields")
     {
-        Description = "Deferred fields to include (comma-separated or repeated).",
+        Description = "Only these fields (comma-separated or repeated, dot notation for nested ones), e.g. id,status,total_amount; what TeamUp sends back is printed as it came.",
     };
 
     private static Command Get(CliContext cli, GlobalOptions global)
@@ -38,6 +42,14 @@ internal static class InvoicesCommands
             var fieldList = CommandRunner.SplitList(parse.GetValue(fields));
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
+                if (fieldList.Length > 0)
+                {
+                    // A narrowed invoice lacks properties the model requires: print TeamUp's JSON as it came.
+                    var (body, _) = await session.GetTextAsync("Invoices_Retrieve", $"invoices/{parse.GetValue(id).ToString(CultureInfo.InvariantCulture)}",
+                        Narrowed(fieldList, expands), ct);
+                    await cli.Out.WriteLineAsync(ParseJson(body).ToString(Formatting.Indented));
+                    return ExitCodes.Ok;
+                }
                 var invoice = await session.Client.Invoices.RetrieveAsync(parse.GetValue(id), expands.Length > 0 ? expands : null,
                     fieldList.Length > 0 ? fieldList : null, cancellationToken: ct);
                 await cli.Out.WriteLineAsync(TeamUpJson.Serialize(invoice, indented: true));
@@ -78,7 +90,11 @@ internal static class InvoicesCommands
                     Sort = sortValue is null ? null : [new InvoiceListSort(sortValue)],
                     Status = statuses.Length > 0 ? statuses : null,
                 };
-                if (limit is not 0)
+                if (limit is not 0 && fieldList.Length > 0)
+                {
+                    await WriteNarrowedAsync(cli, session, fieldList, expands, statuses, sortValue, size, limit, ct);
+                }
+                else if (limit is not 0)
                 {
                     await foreach (var invoice in session.Client.Invoices.ListAllAsync(options, ct))
                     {
@@ -91,5 +107,53 @@ internal static class InvoicesCommands
             }, ct);
         }, ct));
         return command;
+    }
+
+    private static List<KeyValuePair<string, string>> Narrowed(string[] fields, InvoiceExpand[] expands)
+    {
+        var query = new List<KeyValuePair<string, string>> { new("fields", string.Join(',', fields)), new("format", "json") };
+        if (expands.Length > 0) query.Add(new("expand", string.Join(',', expands)));
+        return query;
+    }
+
+    /// <summary>
+    /// Invoices narrowed by <c>--fields</c>, printed as TeamUp sent them (fields it left out stay out). The pages are
+    /// requested by number on the API's own origin, through the client's pipeline, until one has no <c>next</c>.
+    /// </summary>
+    private static async Task WriteNarrowedAsync(CliContext cli, CliSession session, string[] fields, InvoiceExpand[] expands,
+        InvoiceStatus[] statuses, string? sort, int? pageSize, int? limit, CancellationToken ct)
+    {
+        var written = 0;
+        for (var page = 1; ; page++)
+        {
+            var query = Narrowed(fields, expands);
+            if (statuses.Length > 0) query.Add(new("status", string.Join(',', statuses)));
+            if (sort is not null) query.Add(new("sort", sort));
+            if (pageSize is not null) query.Add(new("page_size", pageSize.Value.ToString(CultureInfo.InvariantCulture)));
+            query.Add(new("page", page.ToString(CultureInfo.InvariantCulture)));
+            var (body, _) = await session.GetTextAsync("Invoices_List", "invoices", query, ct);
+            var json = ParseJson(body);
+            var results = json["results"] as JArray ?? throw new InvalidDataException("Invoices_List failed: TeamUp's page has no 'results' list.");
+            foreach (var invoice in results)
+            {
+                await cli.Out.WriteLineAsync(invoice.ToString(Formatting.None));
+                if (++written == limit) return;
+            }
+            if (results.Count == 0 || json["next"] is null or { Type: JTokenType.Null }) return;
+        }
+    }
+
+    // Dates stay text and numbers stay exact: printed as they came.
+    private static JToken ParseJson(string body)
+    {
+        using var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal };
+        try
+        {
+            return JToken.ReadFrom(reader);
+        }
+        catch (JsonReaderException e)
+        {
+            throw new InvalidDataException($"TeamUp's answer is not JSON: {e.Message}", e);
+        }
     }
 }

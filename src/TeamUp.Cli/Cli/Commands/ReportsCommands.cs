@@ -13,36 +13,68 @@ internal static class ReportsCommands
         var reports = new Command("reports", "Invoice and invoice line item reports: rows on stdout, or an export job to a file.");
         reports.Subcommands.Add(Data(cli, global));
         reports.Subcommands.Add(Export(cli, global));
+        reports.Subcommands.Add(Columns(cli));
         return reports;
     }
 
     private static Argument<string> ReportArgument()
     {
         var report = new Argument<string>("REPORT") { Description = "invoices or invoice-line-items." };
-        report.AcceptOnlyFromAmong(ReportCatalog.Names);
+        report.AcceptOnlyFromAmong([.. ReportCatalog.Names]);
         return report;
     }
 
     private static Option<string[]> ColumnsOption() => new("--columns")
     {
-        Description = "Column keys, comma-separated, e.g. id,status,total_amount.",
+        Description = "Column keys, comma-separated, e.g. id,status,total_amount. The valid ones: teamup reports columns REPORT [--grouped].",
         Required = true,
     };
 
     private static Option<string[]> SortOption() => new("--sort")
     {
-        Description = "Sort keys (column keys, '-' for descending), comma-separated.",
+        Description = "Sort keys: column keys of the report, '-' for descending, comma-separated (e.g. -due_date,id).",
     };
 
     private static Option<string[]> FilterOption() => new("--filter")
     {
-        Description = "A filter as key=value (repeatable), e.g. status=paid, due_date_gte=2025-01-01, customers=3,4. Lists take commas.",
+        Description = "A filter as key=value (repeatable), e.g. status=paid, due_date_gte=2025-01-01, customers=3,4. Lists take commas. The valid keys: teamup reports columns REPORT [--grouped].",
     };
+
+    private static Option<bool> GroupedOption() => new("--grouped")
+    {
+        Description = "The grouped variant: one row per group of the --columns chosen, with its count or summed amounts (its columns differ; see teamup reports columns REPORT --grouped).",
+    };
+
+    /// <summary>What a report accepts, read from the SDK's generated definitions: no connection needed.</summary>
+    private static Command Columns(CliContext cli)
+    {
+        var report = ReportArgument();
+        var grouped = GroupedOption();
+        var command = new Command("columns", "List a report's columns, sort keys and filters (with their types), as the spec defines them.") { report, grouped };
+        command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
+        {
+            var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
+            var definition = catalog.Definition;
+            await cli.Out.WriteLineAsync($"{definition.Title} report");
+            await cli.Out.WriteLineAsync($"columns: {string.Join(", ", definition.Columns)}");
+            await cli.Out.WriteLineAsync($"sort keys: the columns, '-' for descending");
+            await cli.Out.WriteLineAsync("filters (reports data):");
+            foreach (var field in definition.QueryFilters) await cli.Out.WriteLineAsync($"  {field.Key}: {field.Expected}");
+            var exportOnly = definition.ExportFilters.Select(f => f.Key).Except(definition.QueryFilters.Select(f => f.Key)).ToList();
+            var dataOnly = definition.QueryFilters.Select(f => f.Key).Except(definition.ExportFilters.Select(f => f.Key)).ToList();
+            if (definition.ExportOperation is null) await cli.Out.WriteLineAsync("export: not available");
+            else if (exportOnly.Count > 0 || dataOnly.Count > 0)
+                await cli.Out.WriteLineAsync($"export filters differ: only for export {string.Join(", ", exportOnly)}; not for export {string.Join(", ", dataOnly)}");
+            await cli.Out.FlushAsync(ct);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
 
     private static Command Data(CliContext cli, GlobalOptions global)
     {
         var report = ReportArgument();
-        var grouped = new Option<bool>("--grouped") { Description = "The grouped report (count and summed money per group)." };
+        var grouped = GroupedOption();
         var columns = ColumnsOption();
         var filters = FilterOption();
         var sort = SortOption();
@@ -56,7 +88,6 @@ internal static class ReportsCommands
             var settings = global.Resolve(parse);
             var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
             var columnKeys = CommandRunner.SplitList(parse.GetValue(columns));
-            if (columnKeys.Length == 0) throw new UsageException("--columns needs at least one column key.");
             var filterArgs = parse.GetValue(filters) ?? [];
             var sortKeys = CommandRunner.SplitList(parse.GetValue(sort));
             var limit = parse.GetValue(max);
@@ -73,7 +104,7 @@ internal static class ReportsCommands
                 {
                     if (csv)
                     {
-                        var pairs = ReportCatalog.ParseFilters(filterArgs, catalog.DataFilters.Keys, catalog.Title);
+                        var pairs = catalog.ParseDataFilters(filterArgs);
                         await WriteCsvAsync(cli, session, catalog, columnKeys, pairs, sortKeys, size, limit, ct);
                     }
                     else
@@ -155,7 +186,7 @@ internal static class ReportsCommands
     private static Command Export(CliContext cli, GlobalOptions global)
     {
         var report = ReportArgument();
-        var grouped = new Option<bool>("--grouped") { Description = "Export the grouped report." };
+        var grouped = GroupedOption();
         var columns = ColumnsOption();
         var filters = FilterOption();
         var sort = SortOption();
@@ -175,7 +206,7 @@ internal static class ReportsCommands
             var settings = global.Resolve(parse);
             var catalog = ReportCatalog.For(parse.GetValue(report)!, parse.GetValue(grouped));
             var columnKeys = CommandRunner.SplitList(parse.GetValue(columns));
-            if (columnKeys.Length == 0) throw new UsageException("--columns needs at least one column key.");
+            catalog.CheckColumns(columnKeys);
             var seconds = parse.GetValue(timeout);
             if (seconds is < 1 or > MaxExportTimeoutSeconds) throw new UsageException($"--timeout must be between 1 and {MaxExportTimeoutSeconds} seconds (7 days).");
             var idleSeconds = parse.GetValue(idleTimeout);

@@ -20,6 +20,7 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
         activity?.SetTag("server.address", host);
         var started = options.TimeProvider.GetTimestamp();
         request.Options.Set(TeamUpRetryPolicy.CallStartedOption, started);
+        request.Options.Set(TeamUp.Generated.Serialization.ResponseReading.Option, new(operation, logger, options.StrictResponses));
         var status = 0;
         try
         {

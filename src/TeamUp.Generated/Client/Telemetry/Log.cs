@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "TeamUp export job {JobId}: downloading from {Host}")]
     public static partial void Downloading(ILogger logger, int jobId, string host);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "TeamUp {Operation}: a {Type} arrived without its required '{Field}' (or with null); read anyway, the field holds its default")]
+    public static partial void RequiredFieldMissing(ILogger logger, string operation, string type, string field);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "TeamUp {Operation} failed: {StatusCode} after {DurationMs} ms")]
     public static partial void OperationFailed(ILogger logger, string operation, int statusCode, long durationMs);
 }

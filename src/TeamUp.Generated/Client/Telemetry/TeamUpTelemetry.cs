@@ -22,6 +22,9 @@ public static class TeamUpTelemetry
     /// <summary>Histogram: how long an operation took in seconds, retries included (same tags).</summary>
     public const string DurationInstrument = "teamup.client.operation.duration";
 
+    /// <summary>Counter: required properties an answer's objects arrived without, read anyway (tags <c>teamup.operation</c>, <c>teamup.field</c> as <c>Type.json_name</c>).</summary>
+    public const string ContractViolationsInstrument = "teamup.client.contract_violations";
+
     internal static readonly string Version =
         typeof(TeamUpTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(TeamUpTelemetry).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -30,5 +33,6 @@ public static class TeamUpTelemetry
     internal static readonly Meter Meter = new(Name, Version);
     internal static readonly Counter<long> Requests = Meter.CreateCounter<long>(RequestsInstrument, "{request}", "HTTP attempts sent to TeamUp.");
     internal static readonly Counter<long> Retries = Meter.CreateCounter<long>(RetriesInstrument, "{retry}", "HTTP attempts that retried an earlier one.");
+    internal static readonly Counter<long> ContractViolations = Meter.CreateCounter<long>(ContractViolationsInstrument, "{field}", "Required properties TeamUp left out of an object, read tolerantly.");
     internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(DurationInstrument, "s", "Duration of TeamUp operations, retries included.");
 }
