@@ -327,6 +327,15 @@ public sealed class ExportTracker
                             await Task.Delay(TimeSpan.FromMilliseconds(250), tracker._time, cancellationToken).ConfigureAwait(false);
                             continue;
                         }
+                        // Other workers still hold batches: stay until they answer, so that if one dies its batch is
+                        // taken over (after its lease) in this run, not left for the next one.
+                        var now = tracker._time.GetUtcNow();
+                        var others = await LedgerAsync(() => _store.GetClaimsAsync(system, cancellationToken)).ConfigureAwait(false);
+                        if (others.Any(c => c.Owner != _owner && c.ExpiresAt > now))
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(250), tracker._time, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
                         break;
                     }
                     if (options.ClaimAhead)
@@ -403,6 +412,14 @@ public sealed class ExportTracker
         private async Task DiscoverAsync(CancellationToken cancellationToken)
         {
             var discoveryLease = options.Lease;
+            // A worker that starts while others are delivering joins their run instead of listing TeamUp once more
+            // (N workers started together must not discover N times); a lone rerun finds no live claim and discovers.
+            var now = tracker._time.GetUtcNow();
+            var claims = await LedgerAsync(() => _store.GetClaimsAsync(system, cancellationToken)).ConfigureAwait(false);
+            if (claims.Any(c => c.Owner != _owner && c.ExpiresAt > now))
+            {
+                return;
+            }
             var ticket = await LedgerAsync(() => _store.TryBeginDiscoveryAsync(system, _owner, discoveryLease, cancellationToken)).ConfigureAwait(false);
             if (ticket is null)
             {
@@ -420,9 +437,40 @@ public sealed class ExportTracker
 
             var buffer = new List<ExportCandidate>(StageChunk);
             var renewAt = tracker._time.GetUtcNow() + discoveryLease / 3;
+            // Listing a large account can take longer than the lease between two stagings: renew on a timer too.
+            using var listing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var lost = false;
+            var renewal = RenewDiscoveryWhileListingAsync(ticket, discoveryLease, () => lost = true, listing.Token);
+            try
+            {
+                await ListAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await listing.CancelAsync().ConfigureAwait(false);
+                await renewal.ConfigureAwait(false);
+            }
+            var result = await LedgerAsync(() => _store.CompleteDiscoveryAsync(ticket, cancellationToken)).ConfigureAwait(false);
+            _total = result.Queued;
+            progress?.Report(new ExportSyncProgress(_total, 0, 0, 0));
+
+            async Task ListAsync()
+            {
+                await foreach (var pending in tracker.PendingAgainstAsync(exported, options, cancellationToken).ConfigureAwait(false))
+                {
+                    _discovered++;
+                    buffer.Add(new ExportCandidate(pending.InvoiceId, pending.Version, pending.Reason, TeamUpJson.Serialize(pending.Invoice)));
+                    if (buffer.Count >= StageChunk)
+                    {
+                        await FlushAsync().ConfigureAwait(false);
+                    }
+                }
+                await FlushAsync().ConfigureAwait(false);
+            }
+
             async Task FlushAsync()
             {
-                if (tracker._time.GetUtcNow() >= renewAt)
+                if (lost || tracker._time.GetUtcNow() >= renewAt)
                 {
                     if (!await LedgerAsync(() => _store.RenewDiscoveryAsync(ticket, discoveryLease, cancellationToken)).ConfigureAwait(false))
                     {
@@ -437,19 +485,29 @@ public sealed class ExportTracker
                     buffer.Clear();
                 }
             }
-            await foreach (var pending in tracker.PendingAgainstAsync(exported, options, cancellationToken).ConfigureAwait(false))
+        }
+
+        private async Task RenewDiscoveryWhileListingAsync(DiscoveryTicket ticket, TimeSpan lease, Action onLost, CancellationToken cancellationToken)
+        {
+            try
             {
-                _discovered++;
-                buffer.Add(new ExportCandidate(pending.InvoiceId, pending.Version, pending.Reason, TeamUpJson.Serialize(pending.Invoice)));
-                if (buffer.Count >= StageChunk)
+                while (true)
                 {
-                    await FlushAsync().ConfigureAwait(false);
+                    await Task.Delay(lease / 3, tracker._time, cancellationToken).ConfigureAwait(false);
+                    if (!await _store.RenewDiscoveryAsync(ticket, lease, cancellationToken).ConfigureAwait(false))
+                    {
+                        onLost();   // the next staging says so (LeaseLost)
+                        return;
+                    }
                 }
             }
-            await FlushAsync().ConfigureAwait(false);
-            var result = await LedgerAsync(() => _store.CompleteDiscoveryAsync(ticket, cancellationToken)).ConfigureAwait(false);
-            _total = result.Queued;
-            progress?.Report(new ExportSyncProgress(_total, 0, 0, 0));
+            catch (OperationCanceledException)
+            {
+            }
+            catch (ExportLedgerException)
+            {
+                // Briefly unavailable: the staging renews too, and says so if the lease is gone.
+            }
         }
 
         /// <summary>Hands one claim to the exporter, renewing its lease meanwhile, and records the answer. False when the batch failed.</summary>

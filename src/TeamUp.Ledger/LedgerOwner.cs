@@ -33,7 +33,9 @@ public static class LedgerOwner
             return false;
         }
         var now = ProcessStart(pid);
-        return now is null || now != start;
+        // Linux derives a start time from boot time and uptime, both read anew by each process: two readings of one
+        // live process's start differ by a few milliseconds. A reused pid started at another time is far apart.
+        return now is null || Math.Abs(now.Value - start) > 1000;
     }
 
     private static long? ProcessStart(int pid)

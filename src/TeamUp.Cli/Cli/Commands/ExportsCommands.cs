@@ -41,7 +41,7 @@ internal static class ExportsCommands
 
     private static Option<string?> LedgerOption() => new("--ledger")
     {
-        Description = $"The ledger file (env {LedgerLocator.EnvironmentVariable}; default {LedgerLocator.DefaultPath}).",
+        Description = $"The ledger: a file, or a postgres:// URL / Host=... connection string shared by many workers (env {LedgerLocator.EnvironmentVariable}; default {LedgerLocator.DefaultPath}).",
     };
 
     private static string System(ParseResult parse, Option<string> option)
@@ -153,13 +153,13 @@ internal static class ExportsCommands
     private static async Task<int> WithTrackerAsync(CliContext cli, ConnectionSettings settings, string? ledger,
         Func<ExportTracker, Task<int>> body, CancellationToken ct)
     {
-        await using var store = await LedgerLocator.OpenAsync(ledger, ct);
+        await using var store = await LedgerLocator.OpenAsync(ledger, cli.Log, ct);
         return await CommandRunner.WithSessionAsync(cli, settings, session => LedgerGuard(cli, () => body(new ExportTracker(session.Client, store))), ct);
     }
 
     private static async Task<int> WithLedgerAsync(CliContext cli, string? ledger, Func<IExportLedgerStore, Task<int>> body, CancellationToken ct)
     {
-        await using var store = await LedgerLocator.OpenAsync(ledger, ct);
+        await using var store = await LedgerLocator.OpenAsync(ledger, cli.Log, ct);
         return await LedgerGuard(cli, () => body(store));
     }
 

@@ -1,11 +1,13 @@
 using TeamUp.Ledger;
+using TeamUp.Ledger.PostgreSql;
 using TeamUp.Ledger.Sqlite;
 
 namespace TeamUp.Cli.Exports;
 
 /// <summary>
 /// Which ledger a command uses: <c>--ledger</c>, else <c>TEAMUP_LEDGER</c>, else the default file
-/// (<see cref="DefaultPath"/>). The ledger is opened (created or migrated) before any request to TeamUp, so that a
+/// (<see cref="DefaultPath"/>). A <c>postgres://</c> URL or an Npgsql connection string (<c>Host=...</c>) names a
+/// PostgreSQL ledger that many workers share; anything else is a SQLite file path. The ledger is opened (created or migrated) before any request to TeamUp, so that a
 /// wrong path or a file that is not a ledger is a usage error with nothing sent and nothing changed.
 /// </summary>
 internal static class LedgerLocator
@@ -20,9 +22,16 @@ internal static class LedgerLocator
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
             "teamup", "ledger.db");
 
-    public static async Task<IExportLedgerStore> OpenAsync(string? option, CancellationToken cancellationToken)
+    /// <param name="option">The <c>--ledger</c> value, if given.</param>
+    /// <param name="log">Where a PostgreSQL ledger's retries are told (a restarting server is waited for, not failed on).</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    public static async Task<IExportLedgerStore> OpenAsync(string? option, Action<string>? log, CancellationToken cancellationToken)
     {
         var given = NonEmpty(option) ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        if (PostgresLedgerLocation.IsPostgres(given))
+        {
+            return await OpenPostgresAsync(given!, log, cancellationToken);
+        }
         string path;
         if (given is null)
         {
@@ -43,6 +52,35 @@ internal static class LedgerLocator
             path = given;
         }
         var store = new SqliteExportLedgerStore(path);
+        try
+        {
+            await store.OpenAsync(cancellationToken);
+            return store;
+        }
+        catch (ExportLedgerException e)
+        {
+            await store.DisposeAsync();
+            throw new UsageException($"ledger: {e.Message}");
+        }
+    }
+
+    private static async Task<IExportLedgerStore> OpenPostgresAsync(string given, Action<string>? log, CancellationToken cancellationToken)
+    {
+        PostgresExportLedgerStore store;
+        try
+        {
+            var parsed = PostgresLedgerLocation.Parse(given);
+            store = new PostgresExportLedgerStore(new PostgresLedgerOptions
+            {
+                ConnectionString = parsed.ConnectionString,
+                Schema = parsed.Schema,
+                OnRetry = log is null ? null : r => log($"ledger: {r.Operation} failed ({r.Reason}); retrying in {r.Delay.TotalSeconds:0.0#} s"),
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"ledger: {e.Message}");
+        }
         try
         {
             await store.OpenAsync(cancellationToken);
