@@ -162,6 +162,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(clean.Select(r => r["id"]), slow.Select(r => r["id"]));
         Assert.Equal((0, ExportJob.DownloadOperation), (stalled.StatusCode, stalled.Operation));
         Assert.Contains("DownloadIdleTimeout", stalled.Message);
+        Assert.Equal((TeamUpFailureKind.Transport, TeamUpFailureKind.DownloadStalled), (cut.Kind, stalled.Kind));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"gave up after {watch.Elapsed}, not before the server's 30 s pause ended");
         output.WriteLine($"export of {clean.Count} rows: cut short → {cut.Message}");
         output.WriteLine($"  4 chunks 100 ms apart → {slow.Count} rows, identical; 30 s pause → failed after {watch.Elapsed.TotalSeconds:0.00} s: {stalled.Message}");

@@ -56,7 +56,7 @@ public sealed class TeamUpClient : IDisposable
         var baseUrl = options.BaseUrl.AbsoluteUri;
         Invoices = new InvoicesClient(_api) { BaseUrl = baseUrl, Context = context };
         Reports = new ReportsClient(_api) { BaseUrl = baseUrl, Context = context };
-        Jobs = new JobsClient(_api) { BaseUrl = baseUrl, Context = context };
+        Jobs = context.Jobs;
     }
 
     /// <summary>Invoices: <c>ListAsync</c>, <c>ListAllAsync</c> (every page), <c>RetrieveAsync</c>.</summary>

@@ -22,6 +22,11 @@ internal sealed class TeamUpClientContext(TeamUpClientOptions options, HttpClien
 
     public ILogger Logger { get; } = loggerFactory.CreateLogger("TeamUp.Generated.Client");
 
+    private JobsClient? _jobs;
+
+    /// <summary>The one jobs client of this pipeline: export handles poll through it, whichever client started them.</summary>
+    public JobsClient Jobs => _jobs ??= new JobsClient(Api) { BaseUrl = Options.BaseUrl.AbsoluteUri, Context = this };
+
     /// <summary>For a generated client built directly on an <see cref="HttpClient"/>, outside <see cref="TeamUpClient"/>.</summary>
     public static TeamUpClientContext ForHttpClient(HttpClient api, string baseUrl) =>
         new(new TeamUpClientOptions { BaseUrl = new Uri(baseUrl, UriKind.Absolute) }, api, FallbackDownload.Value, NullLoggerFactory.Instance);

@@ -18,20 +18,22 @@ internal sealed class ExportFileCheck : Stream
     private readonly Stream _inner;
     private readonly bool _json;
     private readonly long? _maxBytes;
+    private readonly string _sizeSetting;
     private byte[]? _head;
     private int _headOffset;
     private int _headLength;
     private long _total;
 
-    private ExportFileCheck(Stream inner, bool json, long? maxBytes)
+    private ExportFileCheck(Stream inner, bool json, long? maxBytes, string sizeSetting)
     {
+        _sizeSetting = sizeSetting;
         _inner = inner;
         _json = json;
         _maxBytes = maxBytes;
     }
 
     /// <summary>Refuses a response whose content type is not a data file of the expected format; wraps its body otherwise.</summary>
-    public static Stream Wrap(HttpResponseMessage response, Stream body, bool json, long? maxBytes, string? secret)
+    public static Stream Wrap(HttpResponseMessage response, Stream body, bool json, long? maxBytes, string sizeSetting, string? secret)
     {
         var mediaType = response.Content.Headers.ContentType?.MediaType?.Trim().ToLowerInvariant();
         if (mediaType is { Length: > 0 })
@@ -50,9 +52,9 @@ internal sealed class ExportFileCheck : Stream
             && response.Content.Headers.ContentEncoding.Count == 0)
         {
             body.Dispose();
-            throw TooLarge(max, declared);
+            throw TeamUpApiException.FileTooLarge(max, declared, sizeSetting);
         }
-        return new ExportFileCheck(body, json, maxBytes);
+        return new ExportFileCheck(body, json, maxBytes, sizeSetting);
     }
 
     public override bool CanRead => true;
@@ -90,7 +92,7 @@ internal sealed class ExportFileCheck : Stream
         _total += read;
         if (_maxBytes is { } max && _total > max)
         {
-            throw TooLarge(max, null);
+            throw TeamUpApiException.FileTooLarge(max, null, _sizeSetting);
         }
     }
 
@@ -155,13 +157,7 @@ internal sealed class ExportFileCheck : Stream
         return null;
     }
 
-    private static TeamUpApiException Refused(string why) =>
-        new($"{ExportJob.DownloadOperation} failed: {why}.", 200, ExportJob.DownloadOperation, null, null, null, null);
-
-    private static TeamUpApiException TooLarge(long max, long? declared) =>
-        new($"{ExportJob.DownloadOperation} failed: the file is larger than {TeamUpResponseTooLargeException.Size(max)}" +
-            (declared is { } d ? $" (it declared {TeamUpResponseTooLargeException.Size(d)})" : "") +
-            " (TeamUpClientOptions.MaxDownloadSize); the download was stopped there.", 200, ExportJob.DownloadOperation, null, null, null, null);
+    private static TeamUpApiException Refused(string why) => TeamUpApiException.UnreadableFile(why + ".");
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

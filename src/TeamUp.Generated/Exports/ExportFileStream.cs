@@ -3,19 +3,22 @@ namespace TeamUp.Generated;
 /// <summary>
 /// The body of an export file as the SDK reads it. A file may take as long as it needs, but a stalled connection must
 /// not hang a nightly job forever: a read that gets no bytes within <see cref="TeamUpClientOptions.DownloadIdleTimeout"/>
-/// fails, and so does a connection lost midway, both as a <see cref="TeamUpApiException"/> (status 0) naming the download.
+/// fails (<see cref="TeamUpDownloadStalledException"/>), and so does a connection lost midway (<see cref="TeamUpFailureKind.Transport"/>).
 /// </summary>
 internal sealed class ExportFileStream : Stream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _idleTimeout;
+    private readonly string _idleSetting;
     private readonly TimeProvider _time;
     private CancellationTokenSource _idle;
 
-    public ExportFileStream(Stream inner, TimeSpan idleTimeout, TimeProvider time)
+    // idleSetting: what set the idle timeout, for the message of a stall.
+    public ExportFileStream(Stream inner, TimeSpan idleTimeout, string idleSetting, TimeProvider time)
     {
         _inner = inner;
         _idleTimeout = idleTimeout;
+        _idleSetting = idleSetting;
         _time = time;
         // One timer for the whole file, re-armed before each read and disarmed after it, rather than a timer per read.
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
@@ -43,11 +46,13 @@ internal sealed class ExportFileStream : Stream
         }
         catch (OperationCanceledException exception) when (_idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw IdleTimeout(_idleTimeout, exception);
+            throw new TeamUpDownloadStalledException(_idleTimeout, _idleSetting, exception);
         }
         catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw _idle.IsCancellationRequested ? IdleTimeout(_idleTimeout, exception) : CutShort(exception);
+            throw _idle.IsCancellationRequested
+                ? new TeamUpDownloadStalledException(_idleTimeout, _idleSetting, exception)
+                : TeamUpApiException.ConnectionLost(exception);
         }
         finally
         {
@@ -75,13 +80,4 @@ internal sealed class ExportFileStream : Stream
         }
         base.Dispose(disposing);
     }
-
-    // The response did arrive, so not TeamUpTransportFailure's "no response"; still status 0, as no status explains it.
-    private static TeamUpApiException CutShort(IOException exception) =>
-        new($"{ExportJob.DownloadOperation} failed: the connection was lost partway through the file: {ServerText.Quote(exception.Message, null)}",
-            0, ExportJob.DownloadOperation, null, null, null, exception);
-
-    internal static TeamUpApiException IdleTimeout(TimeSpan timeout, Exception? inner) =>
-        new($"{ExportJob.DownloadOperation} failed: no data arrived for {timeout.TotalSeconds:0.###} s (TeamUpClientOptions.DownloadIdleTimeout); the connection looks stalled.",
-            0, ExportJob.DownloadOperation, null, null, null, inner);
 }
