@@ -155,7 +155,7 @@ public sealed class FaultTests(ITestOutputHelper output)
 
         sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, OnlyDownloads = true, SlowBodyChunks = 2, SlowBodyChunkDelay = TimeSpan.FromSeconds(30) });
         var watch = Stopwatch.StartNew();
-        var stalled = await Assert.ThrowsAsync<TeamUpApiException>(() => job.DownloadToAsync(Stream.Null));
+        var stalled = await Assert.ThrowsAsync<TeamUpDownloadStalledException>(() => job.DownloadToAsync(Stream.Null));
         watch.Stop();
 
         Assert.Equal((0, ExportJob.DownloadOperation), (cut.StatusCode, cut.Operation));

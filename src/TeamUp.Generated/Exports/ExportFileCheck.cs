@@ -6,7 +6,7 @@ namespace TeamUp.Generated;
 /// bytes must look like the format (not markup, not gzip or zip, not binary zeros), and the size stays within
 /// <see cref="TeamUpClientOptions.MaxDownloadSize"/> when the caller set one.
 /// </summary>
-internal sealed class ExportFileCheck : Stream
+internal sealed class ExportFileCheck : ExportFileLayer
 {
     private const int SniffLength = 512;
 
@@ -15,7 +15,6 @@ internal sealed class ExportFileCheck : Stream
 
     private static readonly string[] AnyTypes = ["application/octet-stream", "binary/octet-stream", "application/force-download", "application/download"];
 
-    private readonly Stream _inner;
     private readonly bool _json;
     private readonly long? _maxBytes;
     private readonly string _sizeSetting;
@@ -24,10 +23,9 @@ internal sealed class ExportFileCheck : Stream
     private int _headLength;
     private long _total;
 
-    private ExportFileCheck(Stream inner, bool json, long? maxBytes, string sizeSetting)
+    private ExportFileCheck(Stream inner, bool json, long? maxBytes, string sizeSetting) : base(inner)
     {
         _sizeSetting = sizeSetting;
-        _inner = inner;
         _json = json;
         _maxBytes = maxBytes;
     }
@@ -57,11 +55,6 @@ internal sealed class ExportFileCheck : Stream
         return new ExportFileCheck(body, json, maxBytes, sizeSetting);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -77,15 +70,10 @@ internal sealed class ExportFileCheck : Stream
             _headOffset += read;
             return read;
         }
-        read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Count(read);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     private void Count(int read)
     {
@@ -101,7 +89,7 @@ internal sealed class ExportFileCheck : Stream
         var head = new byte[SniffLength];
         var length = 0;
         int read;
-        while (length < head.Length && (read = await _inner.ReadAsync(head.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        while (length < head.Length && (read = await Inner.ReadAsync(head.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
         {
             length += read;
         }
@@ -159,17 +147,4 @@ internal sealed class ExportFileCheck : Stream
 
     private static TeamUpApiException Refused(string why) => TeamUpApiException.UnreadableFile(why + ".");
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -5,18 +5,16 @@ namespace TeamUp.Generated;
 /// not hang a nightly job forever: a read that gets no bytes within <see cref="TeamUpClientOptions.DownloadIdleTimeout"/>
 /// fails (<see cref="TeamUpDownloadStalledException"/>), and so does a connection lost midway (<see cref="TeamUpFailureKind.Transport"/>).
 /// </summary>
-internal sealed class ExportFileStream : Stream
+internal sealed class ExportFileStream : ExportFileLayer
 {
-    private readonly Stream _inner;
     private readonly TimeSpan _idleTimeout;
     private readonly string _idleSetting;
     private readonly TimeProvider _time;
     private CancellationTokenSource _idle;
 
     // idleSetting: what set the idle timeout, for the message of a stall.
-    public ExportFileStream(Stream inner, TimeSpan idleTimeout, string idleSetting, TimeProvider time)
+    public ExportFileStream(Stream inner, TimeSpan idleTimeout, string idleSetting, TimeProvider time) : base(inner)
     {
-        _inner = inner;
         _idleTimeout = idleTimeout;
         _idleSetting = idleSetting;
         _time = time;
@@ -24,11 +22,6 @@ internal sealed class ExportFileStream : Stream
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -42,7 +35,7 @@ internal sealed class ExportFileStream : Stream
         _idle.CancelAfter(_idleTimeout);
         try
         {
-            return await _inner.ReadAsync(buffer, linked?.Token ?? _idle.Token).ConfigureAwait(false);
+            return await Inner.ReadAsync(buffer, linked?.Token ?? _idle.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException exception) when (_idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -60,23 +53,14 @@ internal sealed class ExportFileStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    // The SDK's readers are all asynchronous; a synchronous caller gets the same rules by waiting.
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _idle.Dispose();
-            _inner.Dispose();
         }
         base.Dispose(disposing);
     }
