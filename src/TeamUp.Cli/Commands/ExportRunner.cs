@@ -33,25 +33,9 @@ internal sealed class ExportRunner(CliContext cli, CliSession session)
         return new Outcome(export.Id, rows, bytes, clock.Elapsed);
     }
 
-    private async Task<Job> WaitWithProgressBarAsync(ExportJob export, string title, ExportWaitOptions wait, CancellationToken cancellationToken)
-    {
-        // Only taken when the host found stderr to be a terminal; say so rather than let Spectre guess from a wrapped writer.
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Err), Interactive = InteractionSupport.Yes });
-        Job? done = null;
-        await console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask($"Exporting {Markup.Escape(title)} (job {export.Id})", maxValue: 1);
-                done = await export.WaitForCompletionAsync(wait, new Reported(p =>
-                {
-                    task.MaxValue = Math.Max(1, p.TotalItems);
-                    task.Value = p.IsComplete ? task.MaxValue : p.CompleteItems;
-                }), cancellationToken);
-            });
-        return done!;
-    }
+    private Task<Job> WaitWithProgressBarAsync(ExportJob export, string title, ExportWaitOptions wait, CancellationToken cancellationToken) =>
+        TerminalProgress.RunAsync(cli, $"Exporting {Markup.Escape(title)} (job {export.Id})", report =>
+            export.WaitForCompletionAsync(wait, new Reported(p => report(p.IsComplete ? Math.Max(1, p.TotalItems) : p.CompleteItems, p.TotalItems)), cancellationToken));
 
     /// <summary>Plain lines when stderr is not a terminal: one per 10% step, and the last one.</summary>
     private sealed class ProgressLines(CliContext cli, int jobId) : IProgress<ExportProgress>
