@@ -57,6 +57,7 @@ public class DocumentedBehaviourTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.RetrieveAsync(7)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Timeout, error.Kind);
         Assert.Contains("timed out after 120 s", error.Message);
         Assert.Equal(TimeSpan.FromMinutes(2), api.Time.GetUtcNow() - started); // the total, not the 4 x 30 s of attempts
         Assert.Equal(4, api.Requests.Count); // MaxRetries 3: the fourth attempt was running when the total ran out
@@ -108,6 +109,7 @@ public class DocumentedBehaviourTests
         api.Time.Advance(TimeSpan.FromSeconds(4.9));
         var stillOpen = await Assert.ThrowsAsync<TeamUpApiException>(() => client.Jobs.RetrieveAsync(7));
         Assert.Equal(0, stillOpen.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Transport, stillOpen.Kind);
         Assert.Contains("circuit breaker", stillOpen.Message, StringComparison.Ordinal);
         Assert.Equal(sent, api.Requests.Count); // failed without asking TeamUp
 

@@ -35,9 +35,11 @@ public class DownloadStallTests
         ServeFile(api, () => new PacedFile(Csv, chunk: 64, pause: null, api.Time, stallAfter: 512));
         var destination = new MemoryStream();
 
-        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(destination)));
+        var error = await Assert.ThrowsAsync<TeamUpDownloadStalledException>(() => api.Run(() => job.DownloadToAsync(destination)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.DownloadStalled, error.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(20), error.IdleTimeout);
         Assert.Equal(ExportJob.DownloadOperation, error.Operation);
         Assert.Contains("DownloadIdleTimeout", error.Message);
         Assert.Contains("20 s", error.Message);
@@ -90,9 +92,11 @@ public class DownloadStallTests
             return new HttpResponseMessage(HttpStatusCode.OK);
         };
 
-        var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => job.DownloadToAsync(Stream.Null)));
+        var error = await Assert.ThrowsAsync<TeamUpDownloadStalledException>(() => api.Run(() => job.DownloadToAsync(Stream.Null)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.DownloadStalled, error.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(20), error.IdleTimeout);
         Assert.Contains("DownloadIdleTimeout", error.Message);
     }
 
@@ -115,6 +119,7 @@ public class DownloadStallTests
         });
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Transport, error.Kind);
         Assert.Equal(ExportJob.DownloadOperation, error.Operation);
         Assert.IsType<IOException>(error.InnerException);
         Assert.Contains("lost partway through the file: Connection reset by peer", error.Message);

@@ -22,6 +22,7 @@ public class ErrorTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.RetrieveAsync(7)));
 
         Assert.Equal(502, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.HttpStatus, error.Kind);
         Assert.Equal("Jobs_Retrieve", error.Operation);
         Assert.Contains("text/html, not JSON", error.Message);
         Assert.Contains("502 Bad Gateway", error.ResponseExcerpt);
@@ -41,6 +42,7 @@ public class ErrorTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => client.Jobs.RetrieveAsync(7));
 
         Assert.Equal(200, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Unreadable, error.Kind);
         Assert.Equal("Jobs_Retrieve", error.Operation);
         Assert.Contains("JSON", error.Message);
         Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);

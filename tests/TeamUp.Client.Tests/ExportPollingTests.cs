@@ -34,7 +34,7 @@ public class ExportPollingTests
         var clock = new VirtualClock();
         var duration = TimeSpan.FromSeconds(seconds);
         var jobs = new EvenJob(clock, clock.GetUtcNow(), duration, items);
-        var job = new ExportJob(7, ReportFormat.Csv, jobs, Context(clock, first, cap), startedAt: clock.GetUtcNow());
+        var job = new ExportJob(7, ReportFormat.Csv, jobs.PollAsync, Context(clock, first, cap), startedAt: clock.GetUtcNow());
 
         await clock.RunAsync(job.WaitForCompletionAsync());
 
@@ -63,7 +63,7 @@ public class ExportPollingTests
         var clock = new VirtualClock();
         var duration = TimeSpan.FromSeconds(60);
         var jobs = new EvenJob(clock, clock.GetUtcNow() - TimeSpan.FromSeconds(20), duration, 5_000);
-        var job = new ExportJob(7, ReportFormat.Csv, jobs, Context(clock, 1, 30));
+        var job = new ExportJob(7, ReportFormat.Csv, jobs.PollAsync, Context(clock, 1, 30));
 
         await clock.RunAsync(job.WaitForCompletionAsync());
 
@@ -79,7 +79,7 @@ public class ExportPollingTests
     {
         var clock = new VirtualClock();
         var jobs = new EvenJob(clock, clock.GetUtcNow(), TimeSpan.FromSeconds(20), 1_000) { ReportsTotal = false };
-        var job = new ExportJob(7, ReportFormat.Csv, jobs, Context(clock, 1, 30), startedAt: clock.GetUtcNow());
+        var job = new ExportJob(7, ReportFormat.Csv, jobs.PollAsync, Context(clock, 1, 30), startedAt: clock.GetUtcNow());
 
         await clock.RunAsync(job.WaitForCompletionAsync());
 
@@ -156,6 +156,8 @@ public class ExportPollingTests
         }
 
         public ExportJob GetExportJob(int id, ReportFormat? format = null) => throw new NotSupportedException();
+
+        public async Task<JobStatus> PollAsync(int id, CancellationToken cancellationToken) => new(await RetrieveAsync(id, cancellationToken), null);
     }
 
     /// <summary>

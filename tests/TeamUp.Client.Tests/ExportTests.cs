@@ -128,6 +128,7 @@ public class ExportTests
         var error = await Assert.ThrowsAsync<TeamUpExportTimeoutException>(() => api.Run(() => client.Jobs.GetExportJob(12).WaitForCompletionAsync()));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Timeout, error.Kind);
         Assert.Equal(12, error.JobId);
         Assert.Equal(3, error.LastStatus!.CompleteItems);
         Assert.Contains("did not finish", error.Message);

@@ -55,6 +55,7 @@ public class HeaderTests
 
         Assert.Empty(api.Requests);
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Refused, error.Kind);
         Assert.Equal("Jobs_Retrieve", error.Operation);
         Assert.Contains("evil.test", error.Message);
     }

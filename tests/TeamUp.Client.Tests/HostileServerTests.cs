@@ -38,6 +38,7 @@ public class HostileServerTests
 
         Assert.Equal(1, server.Requests);
         Assert.Equal(200, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.TooLarge, error.Kind);
         Assert.Equal(1 << 20, error.Limit);
         Assert.Equal("Jobs_Retrieve", error.Operation);
         Assert.Contains("larger than 1 MiB after decompression", error.Message);
@@ -325,6 +326,7 @@ public class HostileServerTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.RetrieveAsync(12)));
 
         Assert.Equal(200, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Unreadable, error.Kind);
         Assert.Contains("text/html, not JSON", error.Message);
     }
 

@@ -86,6 +86,7 @@ public class RetryTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Jobs.RetrieveAsync(7)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Transport, error.Kind);
         Assert.Equal("Jobs_Retrieve", error.Operation);
         Assert.Contains("no response", error.Message);
         Assert.Contains("ResponseEnded", error.Message);
@@ -152,6 +153,7 @@ public class RetryTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => Export(client)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Transport, error.Kind);
         Assert.Equal(1, api.Count(Post, "/api/v2/reports/invoices/export"));
     }
 
@@ -171,6 +173,7 @@ public class RetryTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => Export(client)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Timeout, error.Kind);
         Assert.Contains("timed out", error.Message);
         Assert.Equal(1, calls);
     }
@@ -231,6 +234,50 @@ public class RetryTests
         var times = api.Requests.Select(r => r.At).ToArray();
         Assert.Equal(2, times.Length);
         Assert.Equal(TimeSpan.FromSeconds(25), times[1] - times[0]);
+    }
+
+    [Fact]
+    public async Task Retry_after_as_http_date_is_read_once_on_the_clients_clock_for_the_retry_and_the_error_alike()
+    {
+        // No Date header: the wait is measured on the client's (fake) clock, by the retry policy and by the exception alike.
+        // The exception used to measure against the system clock, years away from the fake one.
+        using var api = new FakeTeamUp();
+        api.On(Get, JobUrl, _ =>
+        {
+            var response = FakeTeamUp.Json(HttpStatusCode.TooManyRequests, "{}");
+            response.Headers.TryAddWithoutValidation("Retry-After", api.Time.GetUtcNow().AddHours(1).ToString("R", CultureInfo.InvariantCulture));
+            return response;
+        });
+        using var client = api.Client();
+
+        var error = await Assert.ThrowsAsync<TeamUpRateLimitedException>(() => api.Run(() => client.Jobs.RetrieveAsync(7)));
+
+        Assert.Equal(TimeSpan.FromHours(1), error.RetryAfter);
+        Assert.Equal(TeamUpFailureKind.RateLimited, error.Kind);
+        Assert.Single(api.Requests);
+    }
+
+    [Fact]
+    public async Task Retry_after_as_http_date_is_measured_against_the_answers_date_when_it_has_one()
+    {
+        // TeamUp's clock is a day ahead of ours: its Date says so, and the wait it asks for is still 20 s.
+        using var api = new FakeTeamUp();
+        api.On(Get, JobUrl,
+            _ =>
+            {
+                var response = FakeTeamUp.Json(HttpStatusCode.ServiceUnavailable, "{}");
+                var serverNow = api.Time.GetUtcNow().AddDays(1);
+                response.Headers.Date = serverNow;
+                response.Headers.TryAddWithoutValidation("Retry-After", serverNow.AddSeconds(20).ToString("R", CultureInfo.InvariantCulture));
+                return response;
+            },
+            FakeTeamUp.Answer(HttpStatusCode.OK, Job));
+        using var client = api.Client();
+
+        await api.Run(() => client.Jobs.RetrieveAsync(7));
+
+        var times = api.Requests.Select(r => r.At).ToArray();
+        Assert.Equal(TimeSpan.FromSeconds(20), times[1] - times[0]);
     }
 
     [Fact]
@@ -328,6 +375,7 @@ public class RetryTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => Export(client)));
 
         Assert.Equal(0, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Transport, error.Kind);
         Assert.Equal("Reports_ExportInvoices", error.Operation);
         Assert.Equal(1, api.Count(Post, "/api/v2/reports/invoices/export"));
     }
@@ -366,6 +414,7 @@ public class RetryTests
         }
 
         Assert.Equal(0, last!.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Transport, last!.Kind);
         Assert.Contains("circuit breaker", last.Message, StringComparison.Ordinal);
         Assert.InRange(api.Count(Get, "/api/v2/jobs/7"), 100, 119);
     }

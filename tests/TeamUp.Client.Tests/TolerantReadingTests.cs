@@ -69,6 +69,7 @@ public class TolerantReadingTests
         var error = await Assert.ThrowsAsync<TeamUpApiException>(() => api.Run(() => client.Invoices.ListAsync()));
 
         Assert.Equal(200, error.StatusCode);
+        Assert.Equal(TeamUpFailureKind.Unreadable, error.Kind);
         Assert.Contains("payer", error.Message);
     }
 

@@ -184,13 +184,14 @@ public sealed class FaultTests(ITestOutputHelper output)
 
         sandbox.SetFaults(new SandboxFaultOptions { SlowBodyRate = 1, OnlyDownloads = true, SlowBodyChunks = 2, SlowBodyChunkDelay = TimeSpan.FromSeconds(30) });
         var watch = Stopwatch.StartNew();
-        var stalled = await Assert.ThrowsAsync<TeamUpApiException>(() => job.DownloadToAsync(Stream.Null));
+        var stalled = await Assert.ThrowsAsync<TeamUpDownloadStalledException>(() => job.DownloadToAsync(Stream.Null));
         watch.Stop();
 
         Assert.Equal((0, ExportJob.DownloadOperation), (cut.StatusCode, cut.Operation));
         Assert.Equal(clean.Select(r => r["id"]), slow.Select(r => r["id"]));
         Assert.Equal((0, ExportJob.DownloadOperation), (stalled.StatusCode, stalled.Operation));
         Assert.Contains("DownloadIdleTimeout", stalled.Message);
+        Assert.Equal((TeamUpFailureKind.Transport, TeamUpFailureKind.DownloadStalled), (cut.Kind, stalled.Kind));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"gave up after {watch.Elapsed}, not before the server's 30 s pause ended");
         output.WriteLine($"export of {clean.Count} rows: cut short → {cut.Message}");
         output.WriteLine($"  4 chunks 100 ms apart → {slow.Count} rows, identical; 30 s pause → failed after {watch.Elapsed.TotalSeconds:0.00} s: {stalled.Message}");

@@ -19,10 +19,16 @@ internal static class CommandRunner
         }
         catch (TeamUpExportTimeoutException e)
         {
-            // The library's wording names its option; a CLI user set --timeout, and can pick the job up again.
+            // The library's wording names its setting; a CLI user set --timeout, and can pick the job up again.
             cli.Log($"export job {e.JobId} did not finish within --timeout ({e.Waited.TotalSeconds:0} s); " +
                     $"{e.LastStatus?.CompleteItems ?? 0} of {e.LastStatus?.TotalItems ?? 0} items were done. " +
                     $"It goes on: check it later with `teamup jobs get {e.JobId}`.");
+            return ExitCodes.ApiFailure;
+        }
+        catch (TeamUpDownloadStalledException e)
+        {
+            // The library names the setting that bounded the wait; a CLI user set it with --idle-timeout.
+            cli.Log($"{e.Operation} failed: no data arrived for {e.IdleTimeout.TotalSeconds:0.###} s (--idle-timeout); the connection looks stalled.");
             return ExitCodes.ApiFailure;
         }
         catch (TeamUpApiException e)
@@ -30,8 +36,7 @@ internal static class CommandRunner
             // The client's messages name the operation and the status ("Invoices_List failed: 503 Service Unavailable. ...").
             // Where one names a client option the CLI sets from a flag, the user reads the flag.
             var message = e.Message
-                .Replace("TeamUpClientOptions.DownloadIdleTimeout", "--idle-timeout", StringComparison.Ordinal)
-                .Replace("TeamUpClientOptions.MaxDownloadSize", "--max-bytes", StringComparison.Ordinal)
+                .Replace("ExportWaitOptions.MaxDownloadSize", "--max-bytes", StringComparison.Ordinal)
                 .Replace("TeamUpClientOptions.AttemptTimeout / TotalTimeout", "--request-timeout", StringComparison.Ordinal)
                 .Replace("TeamUpClientOptions.MaxResponseSize", "the CLI's limit on one API answer; ask for fewer rows per page (--page-size) or fewer --expand/--fields", StringComparison.Ordinal);
             cli.Log(message.Contains(" failed: ", StringComparison.Ordinal) || message.Contains(" refused: ", StringComparison.Ordinal)

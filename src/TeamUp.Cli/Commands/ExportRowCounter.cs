@@ -114,5 +114,5 @@ internal static class ExportRowCounter
     }
 
     private static TeamUpApiException Invalid(string why) =>
-        new($"{ExportJob.DownloadOperation} failed: the downloaded file was not moved into place: {why}.", 200, ExportJob.DownloadOperation, null, null, null, null);
+        new(TeamUpFailureKind.Unreadable, $"{ExportJob.DownloadOperation} failed: the downloaded file was not moved into place: {why}.", 200, ExportJob.DownloadOperation);
 }

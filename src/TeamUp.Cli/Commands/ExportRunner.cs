@@ -15,17 +15,17 @@ internal sealed class ExportRunner(CliContext cli, CliSession session)
 {
     internal sealed record Outcome(int JobId, int Items, long Bytes, TimeSpan Elapsed);
 
-    public async Task<Outcome> RunAsync(ReportCatalog catalog, object request, ReportFormat format, OutputFile output, CancellationToken cancellationToken)
+    public async Task<Outcome> RunAsync(ReportCatalog catalog, object request, ReportFormat format, ExportWaitOptions wait, OutputFile output, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var export = await catalog.StartExportAsync(session.Client.Reports, request, cancellationToken);
         cli.Log($"export job {export.Id} started ({catalog.Title}, {format})");
 
         var job = cli.Host.StderrIsTerminal
-            ? await WaitWithProgressBarAsync(export, catalog.Title, cancellationToken)
-            : await export.WaitForCompletionAsync(new ProgressLines(cli, export.Id), cancellationToken);
+            ? await WaitWithProgressBarAsync(export, catalog.Title, wait, cancellationToken)
+            : await export.WaitForCompletionAsync(wait, new ProgressLines(cli, export.Id), cancellationToken);
 
-        var (bytes, rows) = await DownloadAtomicallyAsync(export, format, output, cancellationToken);
+        var (bytes, rows) = await DownloadAtomicallyAsync(export, format, wait, output, cancellationToken);
         if (rows != job.TotalItems)
         {
             cli.Log($"export job {export.Id} reported {job.TotalItems} items; the file holds {rows} rows");
@@ -33,25 +33,9 @@ internal sealed class ExportRunner(CliContext cli, CliSession session)
         return new Outcome(export.Id, rows, bytes, clock.Elapsed);
     }
 
-    private async Task<Job> WaitWithProgressBarAsync(ExportJob export, string title, CancellationToken cancellationToken)
-    {
-        // Only taken when the host found stderr to be a terminal; say so rather than let Spectre guess from a wrapped writer.
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Err), Interactive = InteractionSupport.Yes });
-        Job? done = null;
-        await console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask($"Exporting {Markup.Escape(title)} (job {export.Id})", maxValue: 1);
-                done = await export.WaitForCompletionAsync(new Reported(p =>
-                {
-                    task.MaxValue = Math.Max(1, p.TotalItems);
-                    task.Value = p.IsComplete ? task.MaxValue : p.CompleteItems;
-                }), cancellationToken);
-            });
-        return done!;
-    }
+    private Task<Job> WaitWithProgressBarAsync(ExportJob export, string title, ExportWaitOptions wait, CancellationToken cancellationToken) =>
+        TerminalProgress.RunAsync(cli, $"Exporting {Markup.Escape(title)} (job {export.Id})", report =>
+            export.WaitForCompletionAsync(wait, new Reported(p => report(p.IsComplete ? Math.Max(1, p.TotalItems) : p.CompleteItems, p.TotalItems)), cancellationToken));
 
     /// <summary>Plain lines when stderr is not a terminal: one per 10% step, and the last one.</summary>
     private sealed class ProgressLines(CliContext cli, int jobId) : IProgress<ExportProgress>
@@ -79,12 +63,12 @@ internal sealed class ExportRunner(CliContext cli, CliSession session)
     /// Downloads into the prepared temporary file, counts the rows the file really holds (the summary reports the file
     /// written, not the job record), and moves it into place; nothing is left on failure.
     /// </summary>
-    private static async Task<(long Bytes, int Rows)> DownloadAtomicallyAsync(ExportJob export, ReportFormat format, OutputFile output, CancellationToken cancellationToken)
+    private static async Task<(long Bytes, int Rows)> DownloadAtomicallyAsync(ExportJob export, ReportFormat format, ExportWaitOptions wait, OutputFile output, CancellationToken cancellationToken)
     {
         var file = output.Stream;
         try
         {
-            await export.DownloadToAsync(file, cancellationToken);
+            await export.DownloadToAsync(file, wait, cancellationToken);
             await file.FlushAsync(cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not TeamUpApiException)

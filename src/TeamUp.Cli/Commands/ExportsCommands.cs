@@ -414,26 +414,10 @@ internal static class ExportsCommands
         return text.ToString();
     }
 
-    private static async Task<ExportSyncResult> SyncWithProgressBarAsync(CliContext cli, ExportTracker tracker, string system, IInvoiceExporter exporter,
-        ExportSyncOptions options, CancellationToken ct)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Err), Interactive = InteractionSupport.Yes });
-        ExportSyncResult? result = null;
-        await console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask($"Syncing to {Markup.Escape(system)}", maxValue: 1);
-                result = await tracker.SyncAsync(system, exporter, options, new Inline(p =>
-                {
-                    task.MaxValue = Math.Max(1, p.Total);
-                    task.Value = Math.Min(task.MaxValue, p.Done);
-                }), ct);
-                task.Value = task.MaxValue;
-            });
-        return result!;
-    }
+    private static Task<ExportSyncResult> SyncWithProgressBarAsync(CliContext cli, ExportTracker tracker, string system, IInvoiceExporter exporter,
+        ExportSyncOptions options, CancellationToken ct) =>
+        TerminalProgress.RunAsync(cli, $"Syncing to {Markup.Escape(system)}", report =>
+            tracker.SyncAsync(system, exporter, options, new Inline(p => report(p.Done, p.Total)), ct));
 
     private sealed class Inline(Action<ExportSyncProgress> report) : IProgress<ExportSyncProgress>
     {

@@ -215,14 +215,15 @@ internal static class ReportsCommands
             if (byteLimit is < 1) throw new UsageException("--max-bytes must be positive.");
             var reportFormat = new ReportFormat(parse.GetValue(format)!);
             var request = catalog.CreateExportRequest(columnKeys, parse.GetValue(filters) ?? [], CommandRunner.SplitList(parse.GetValue(sort)), reportFormat);
-            settings = settings with { ExportTimeout = TimeSpan.FromSeconds(seconds), DownloadIdleTimeout = TimeSpan.FromSeconds(idleSeconds), MaxDownloadSize = byteLimit };
+            // This command's patience, passed per call: the connection (and its client) stays the same as every other command's.
+            var wait = new ExportWaitOptions { Timeout = TimeSpan.FromSeconds(seconds), DownloadIdleTimeout = TimeSpan.FromSeconds(idleSeconds), MaxDownloadSize = byteLimit };
 
             // Before anything connects or any job starts: a path that cannot be written is a usage error, not a lost export.
             await using var target = OutputFile.Prepare(parse.GetValue(output)!);
             return await CommandRunner.WithSessionAsync(cli, settings, async session =>
             {
                 var exporter = new ExportRunner(cli, session);
-                var outcome = await exporter.RunAsync(catalog, request, reportFormat, target, ct);
+                var outcome = await exporter.RunAsync(catalog, request, reportFormat, wait, target, ct);
                 await cli.Out.WriteLineAsync(
                     $"Exported {outcome.Items.ToString("N0", CultureInfo.InvariantCulture)} {catalog.Title} rows ({reportFormat}, {outcome.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, job {outcome.JobId}) to {target.Requested} in {outcome.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
                 return ExitCodes.Ok;

@@ -93,15 +93,6 @@ internal sealed class CliSession : IAsyncDisposable
         options.ApplicationId = $"teamup-cli/{typeof(CliSession).Assembly.GetName().Version?.ToString(3) ?? "0"}";
         options.ExportPollInterval = ExportPollInterval;
         options.ExportMaxPollInterval = ExportMaxPollInterval;
-        if (settings.ExportTimeout is { } exportTimeout)
-        {
-            options.ExportTimeout = exportTimeout;
-        }
-        if (settings.DownloadIdleTimeout is { } idleTimeout)
-        {
-            options.DownloadIdleTimeout = idleTimeout;
-        }
-        options.MaxDownloadSize = settings.MaxDownloadSize;
         if (settings.RequestTimeout is { } requestTimeout)
         {
             options.TotalTimeout = requestTimeout;

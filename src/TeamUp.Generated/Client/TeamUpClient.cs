@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace TeamUp.Generated;
 
@@ -27,7 +25,7 @@ public sealed class TeamUpClient : IDisposable
     /// <param name="options">The options (copied; validated).</param>
     /// <param name="loggerFactory">Where log events go; none when <see langword="null"/>.</param>
     public TeamUpClient(TeamUpClientOptions options, ILoggerFactory? loggerFactory = null)
-        : this(Standalone.Build(options, null, loggerFactory))
+        : this(TeamUpPipeline.BuildStandalone(options, null, loggerFactory))
     {
     }
 
@@ -36,11 +34,11 @@ public sealed class TeamUpClient : IDisposable
     /// <param name="transport">The innermost handler; it must not follow redirects itself. The client does not dispose it.</param>
     /// <param name="loggerFactory">Where log events go; none when <see langword="null"/>.</param>
     public TeamUpClient(TeamUpClientOptions options, HttpMessageHandler transport, ILoggerFactory? loggerFactory = null)
-        : this(Standalone.Build(options, transport ?? throw new ArgumentNullException(nameof(transport)), loggerFactory))
+        : this(TeamUpPipeline.BuildStandalone(options, transport ?? throw new ArgumentNullException(nameof(transport)), loggerFactory))
     {
     }
 
-    private TeamUpClient(Standalone standalone)
+    private TeamUpClient(TeamUpPipeline.Standalone standalone)
         : this(standalone.Options, standalone.Factory, standalone.LoggerFactory, standalone.Provider)
     {
     }
@@ -56,7 +54,7 @@ public sealed class TeamUpClient : IDisposable
         var baseUrl = options.BaseUrl.AbsoluteUri;
         Invoices = new InvoicesClient(_api) { BaseUrl = baseUrl, Context = context };
         Reports = new ReportsClient(_api) { BaseUrl = baseUrl, Context = context };
-        Jobs = new JobsClient(_api) { BaseUrl = baseUrl, Context = context };
+        Jobs = context.Jobs;
     }
 
     /// <summary>Invoices: <c>ListAsync</c>, <c>ListAllAsync</c> (every page), <c>RetrieveAsync</c>.</summary>
@@ -84,26 +82,4 @@ public sealed class TeamUpClient : IDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"TeamUpClient {{ {Options} }}";
-
-    private sealed record Standalone(TeamUpClientOptions Options, IHttpClientFactory Factory, ILoggerFactory LoggerFactory, ServiceProvider Provider)
-    {
-        public static Standalone Build(TeamUpClientOptions options, HttpMessageHandler? transport, ILoggerFactory? loggerFactory)
-        {
-            ArgumentNullException.ThrowIfNull(options);
-            var copy = options.Clone();
-            copy.Validate();
-            var services = new ServiceCollection();
-            services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
-            services.AddSingleton<TimeProvider>(copy.TimeProvider);
-            services.AddSingleton<IOptions<TeamUpClientOptions>>(Microsoft.Extensions.Options.Options.Create(copy));
-            services.AddTeamUpClient(_ => { });
-            if (transport is not null)
-            {
-                services.AddHttpClient(ApiHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposingHandler(transport));
-                services.AddHttpClient(DownloadHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposingHandler(transport));
-            }
-            var provider = services.BuildServiceProvider();
-            return new Standalone(copy, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<ILoggerFactory>(), provider);
-        }
-    }
 }

@@ -6,11 +6,13 @@ namespace TeamUp.Generated;
 /// <summary>What the hand-written parts of the generated clients share: options, the download client, logging.</summary>
 internal sealed class TeamUpClientContext(TeamUpClientOptions options, HttpClient api, HttpClient download, ILoggerFactory loggerFactory)
 {
-    private static readonly Lazy<HttpClient> FallbackDownload = new(() =>
-        new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        });
+    // A generated client made directly over an HttpClient (new JobsClient(http)) has no download client of its own, and
+    // its HttpClient may carry credentials or follow redirects, so it must not fetch result_url. Its export files go
+    // through one process-wide client with the same transport as TeamUpClient's download pipeline (no credentials, no
+    // automatic redirects, connections renewed every 5 minutes: a long-lived HttpClient as .NET recommends). Choosing the
+    // download transport (a proxy, a handler) is supported on TeamUpClient only: its transport argument or DI's named client.
+    private static readonly Lazy<HttpClient> SharedDownload = new(() =>
+        new HttpClient(TeamUpPipeline.Transport()) { Timeout = Timeout.InfiniteTimeSpan });
 
     public TeamUpClientOptions Options { get; } = options;
 
@@ -22,9 +24,17 @@ internal sealed class TeamUpClientContext(TeamUpClientOptions options, HttpClien
 
     public ILogger Logger { get; } = loggerFactory.CreateLogger("TeamUp.Generated.Client");
 
-    /// <summary>For a generated client built directly on an <see cref="HttpClient"/>, outside <see cref="TeamUpClient"/>.</summary>
+    private JobsClient? _jobs;
+
+    /// <summary>The one jobs client of this pipeline: export handles poll through it, whichever client started them.</summary>
+    public JobsClient Jobs => _jobs ??= new JobsClient(Api) { BaseUrl = Options.BaseUrl.AbsoluteUri, Context = this };
+
+    /// <summary>For a generated client built directly on an <see cref="HttpClient"/>, outside <see cref="TeamUpClient"/>: default options, the shared download client.</summary>
     public static TeamUpClientContext ForHttpClient(HttpClient api, string baseUrl) =>
-        new(new TeamUpClientOptions { BaseUrl = new Uri(baseUrl, UriKind.Absolute) }, api, FallbackDownload.Value, NullLoggerFactory.Instance);
+        new(new TeamUpClientOptions { BaseUrl = new Uri(baseUrl, UriKind.Absolute) }, api, SharedDownload.Value, NullLoggerFactory.Instance);
+
+    /// <summary>The download client of contexts made by <see cref="ForHttpClient"/>.</summary>
+    internal static HttpClient SharedDownloadClient => SharedDownload.Value;
 }
 
 public partial class InvoicesClient

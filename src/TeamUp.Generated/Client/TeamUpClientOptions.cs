@@ -64,13 +64,17 @@ public sealed class TeamUpClientOptions
     /// </summary>
     public TimeSpan? ExportMaxPollInterval { get; set; }
 
-    /// <summary>How long <c>ExportJob.WaitForCompletionAsync</c> waits for a job before giving up (default 30 minutes).</summary>
+    /// <summary>
+    /// How long <c>ExportJob.WaitForCompletionAsync</c> waits for a job before giving up (default 30 minutes), unless the
+    /// call passes its own <see cref="ExportWaitOptions.Timeout"/>.
+    /// </summary>
     public TimeSpan ExportTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// How long an export file download may go without receiving anything, first the response, then between two reads,
     /// before it fails as stalled (default 1 minute; <see cref="Timeout.InfiniteTimeSpan"/> waits as long as the
-    /// cancellation token allows). The file as a whole may take as long as it needs.
+    /// cancellation token allows). The file as a whole may take as long as it needs. A call may pass its own
+    /// <see cref="ExportWaitOptions.DownloadIdleTimeout"/>.
     /// </summary>
     public TimeSpan DownloadIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -96,7 +100,7 @@ public sealed class TeamUpClientOptions
     /// <summary>
     /// The largest export file a download accepts, in bytes as received (after decompression); <see langword="null"/>
     /// (the default) for no limit. A larger file fails with a <see cref="TeamUpApiException"/> naming the limit, after
-    /// writing at most this many bytes.
+    /// writing at most this many bytes. A call may pass its own <see cref="ExportWaitOptions.MaxDownloadSize"/>.
     /// </summary>
     public long? MaxDownloadSize { get; set; }
 

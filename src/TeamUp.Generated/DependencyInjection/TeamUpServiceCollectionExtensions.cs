@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TeamUp.Generated;
 
@@ -61,48 +59,7 @@ public static class TeamUpServiceCollectionExtensions
     private static IServiceCollection AddCore(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TeamUpClientOptions>, OptionsValidator>());
-        // The resilience pipeline (Polly) takes its clock from the container, the client's own waits from the options:
-        // one clock for both. A TimeProvider the application registered first becomes the options' default; otherwise
-        // the container's is the options' one.
-        if (services.Any(d => d.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddOptions<TeamUpClientOptions>().PostConfigure<TimeProvider>((options, time) =>
-            {
-                if (ReferenceEquals(options.TimeProvider, TimeProvider.System))
-                {
-                    options.TimeProvider = time;
-                }
-            });
-        }
-        else
-        {
-            services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<IOptions<TeamUpClientOptions>>().Value.TimeProvider);
-        }
-
-        var api = services.AddHttpClient(TeamUpClient.ApiHttpClientName)
-            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // the resilience handler times out
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false, // a redirect is an error: credentials never follow one
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
-            .RemoveAllLoggers() // the default logger writes full URLs, query values included
-            .AddHttpMessageHandler(sp => new TeamUpOperationHandler(OptionsOf(sp), LoggerOf(sp)));
-        api.AddStandardResilienceHandler()
-            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) => TeamUpRetryPolicy.Configure(resilience, OptionsOf(sp), LoggerOf(sp)));
-        api.AddHttpMessageHandler(sp => new TeamUpRequestHandler(OptionsOf(sp), LoggerOf(sp)));
-
-        services.AddHttpClient(TeamUpClient.DownloadHttpClientName)
-            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // files can be large; the caller's token bounds it
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false, // followed by hand, each hop checked
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
-            .RemoveAllLoggers(); // pre-signed URLs carry their signature in the query
-
+        TeamUpPipeline.AddHttpClients(services);
         services.TryAddTransient(sp => new TeamUpClient(OptionsOf(sp), sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetService<ILoggerFactory>(), owned: null));
         services.TryAddTransient<IInvoicesClient>(sp => sp.GetRequiredService<TeamUpClient>().Invoices);
@@ -112,9 +69,6 @@ public static class TeamUpServiceCollectionExtensions
     }
 
     private static TeamUpClientOptions OptionsOf(IServiceProvider sp) => sp.GetRequiredService<IOptions<TeamUpClientOptions>>().Value;
-
-    private static ILogger LoggerOf(IServiceProvider sp) =>
-        (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("TeamUp.Generated.Http");
 
     private sealed class OptionsValidator : IValidateOptions<TeamUpClientOptions>
     {

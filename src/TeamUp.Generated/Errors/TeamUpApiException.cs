@@ -9,14 +9,14 @@ namespace TeamUp.Generated;
 /// TeamUp's request id when the response had one, the parsed <see cref="Error"/> body when it was JSON,
 /// and a bounded excerpt of the body. Credentials never appear in it.
 /// </summary>
-public class TeamUpApiException : Exception
+public partial class TeamUpApiException : Exception
 {
     /// <summary>How much of a response body the exception keeps.</summary>
     public const int MaxExcerptLength = 1024;
 
     private static readonly string[] RequestIdHeaders = ["X-Request-Id", "Request-Id", "X-Amzn-RequestId", "CF-Ray"];
 
-    /// <summary>Creates the exception; prefer <see cref="FromResponse(HttpResponseMessage, string, int, string?, IReadOnlyDictionary{string, IEnumerable{string}}, Exception?)"/>.</summary>
+    /// <summary>Creates the exception (for a caller's tests); the client builds its own with named factories.</summary>
     /// <param name="message">The full message.</param>
     /// <param name="statusCode">The HTTP status, or 0 when no response arrived.</param>
     /// <param name="operation">The operationId, e.g. <c>Invoices_List</c>.</param>
@@ -24,10 +24,42 @@ public class TeamUpApiException : Exception
     /// <param name="responseExcerpt">At most <see cref="MaxExcerptLength"/> characters of the body.</param>
     /// <param name="headers">The response headers.</param>
     /// <param name="innerException">The underlying failure, if any.</param>
+    /// <remarks>
+    /// Kept from before <see cref="Kind"/> existed: the kind is <see cref="TeamUpFailureKind.RateLimited"/> for 429,
+    /// <see cref="TeamUpFailureKind.Transport"/> for 0 and <see cref="TeamUpFailureKind.HttpStatus"/> otherwise. Name the
+    /// kind with <see cref="TeamUpApiException(TeamUpFailureKind, string, int, string?, Exception?)"/>.
+    /// </remarks>
     public TeamUpApiException(string message, int statusCode, string? operation, string? requestId, string? responseExcerpt,
         IReadOnlyDictionary<string, IEnumerable<string>>? headers, Exception? innerException)
+        : this(KindOfStatus(statusCode), message, statusCode, operation, innerException, requestId, responseExcerpt, headers)
+    {
+    }
+
+    /// <summary>Creates the exception of a given kind (for a caller's tests, and for failures found after the answer arrived).</summary>
+    /// <param name="kind">What kind of failure it is.</param>
+    /// <param name="message">The full message.</param>
+    /// <param name="statusCode">The HTTP status of the answer, or 0 when none arrived.</param>
+    /// <param name="operation">The operationId, e.g. <c>Jobs_DownloadResult</c>.</param>
+    /// <param name="innerException">The underlying failure, if any.</param>
+    public TeamUpApiException(TeamUpFailureKind kind, string message, int statusCode, string? operation, Exception? innerException = null)
+        : this(kind, message, statusCode, operation, innerException, null, null, null)
+    {
+    }
+
+    /// <summary>Creates the exception with everything an answer tells (for derived exceptions).</summary>
+    /// <param name="kind">What kind of failure it is.</param>
+    /// <param name="message">The full message.</param>
+    /// <param name="statusCode">The HTTP status of the answer, or 0 when none arrived.</param>
+    /// <param name="operation">The operationId.</param>
+    /// <param name="innerException">The underlying failure, if any.</param>
+    /// <param name="requestId">TeamUp's request id, if the response had one.</param>
+    /// <param name="responseExcerpt">At most <see cref="MaxExcerptLength"/> characters of the body.</param>
+    /// <param name="headers">The response headers.</param>
+    protected TeamUpApiException(TeamUpFailureKind kind, string message, int statusCode, string? operation, Exception? innerException,
+        string? requestId, string? responseExcerpt, IReadOnlyDictionary<string, IEnumerable<string>>? headers)
         : base(message, innerException)
     {
+        Kind = kind;
         StatusCode = statusCode;
         Operation = operation;
         RequestId = requestId;
@@ -35,7 +67,13 @@ public class TeamUpApiException : Exception
         Headers = headers ?? new Dictionary<string, IEnumerable<string>>();
     }
 
-    /// <summary>The HTTP status code, or 0 when the request failed before a response (network, timeout).</summary>
+    /// <summary>What kind of failure this is: an HTTP status, no answer, a timeout, a stalled download, an unreadable answer, one too large, rate limiting, a refused request.</summary>
+    public TeamUpFailureKind Kind { get; }
+
+    /// <summary>
+    /// The HTTP status of the answer the failure is about, or 0 when none arrived. It is the status as received: an
+    /// export file that could not be read came with 200. <see cref="Kind"/> says what kind of failure it is.
+    /// </summary>
     public int StatusCode { get; }
 
     /// <summary>The operationId of the call that failed, e.g. <c>Reports_ExportInvoices</c>.</summary>
@@ -94,9 +132,12 @@ public class TeamUpApiException : Exception
         var message = BuildMessage(operation, statusCode, description, requestId, error, ServerText.Quote(mediaType, null, 100), innerException, secret);
         if (statusCode == (int)HttpStatusCode.TooManyRequests)
         {
-            return new TeamUpRateLimitedException(message, operation, requestId, excerpt, headers, RetryAfterOf(response), innerException) { Error = error };
+            return new TeamUpRateLimitedException(message, operation, requestId, excerpt, headers, RetryAfterHeader.Read(response), innerException) { Error = error };
         }
-        return new TeamUpApiException(message, statusCode, operation, requestId, excerpt, headers, innerException) { Error = error };
+        // A success status reaches here only when its body could not be accepted (not JSON, cut short, null); an unexpected
+        // status (a 204, a redirect) is a status like any other.
+        var kind = statusCode is >= 200 and < 300 && !IsUnexpectedStatus(description) ? TeamUpFailureKind.Unreadable : KindOfStatus(statusCode);
+        return new TeamUpApiException(kind, message, statusCode, operation, innerException, requestId, excerpt, headers) { Error = error };
     }
 
     /// <summary>Masks anything that looks like a credential and cuts the text to <see cref="MaxExcerptLength"/>.</summary>
@@ -114,6 +155,15 @@ public class TeamUpApiException : Exception
         var masked = CredentialMask.Apply(body[..margin], secret);
         return masked.Length > MaxExcerptLength || margin < body.Length ? masked[..Math.Min(masked.Length, MaxExcerptLength)] + "…" : masked;
     }
+
+    private static TeamUpFailureKind KindOfStatus(int statusCode) => statusCode switch
+    {
+        0 => TeamUpFailureKind.Transport,
+        (int)HttpStatusCode.TooManyRequests => TeamUpFailureKind.RateLimited,
+        _ => TeamUpFailureKind.HttpStatus,
+    };
+
+    private static bool IsUnexpectedStatus(string description) => description.StartsWith("The HTTP status code", StringComparison.Ordinal);
 
     internal static string Describe(int statusCode) =>
         statusCode == 0
@@ -142,7 +192,7 @@ public class TeamUpApiException : Exception
         {
             text.Append(". The body could not be read as JSON: ").Append(json.Message);
         }
-        else if (!string.IsNullOrWhiteSpace(description) && !description.StartsWith("The HTTP status code", StringComparison.Ordinal))
+        else if (!string.IsNullOrWhiteSpace(description) && !IsUnexpectedStatus(description))
         {
             text.Append(". ").Append(description);
         }
@@ -204,22 +254,6 @@ public class TeamUpApiException : Exception
                     return pair.Value.FirstOrDefault();
                 }
             }
-        }
-        return null;
-    }
-
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-        if (retryAfter?.Date is { } date)
-        {
-            // Measured against the server's own Date header when it sent one: no dependence on the local clock.
-            var wait = date - (response.Headers.Date ?? DateTimeOffset.UtcNow);
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
         return null;
     }

@@ -1,7 +1,7 @@
 namespace TeamUp.Generated;
 
 /// <summary>
-/// An export job did not finish within <see cref="TeamUpClientOptions.ExportTimeout"/>. Nothing failed on TeamUp's
+/// An export job did not finish within its timeout (<see cref="ExportWaitOptions.Timeout"/>, by default <see cref="TeamUpClientOptions.ExportTimeout"/>). Nothing failed on TeamUp's
 /// side: the job goes on, so the caller can wait for it again later (<see cref="IJobsClient.GetExportJob"/> with
 /// <see cref="JobId"/>) instead of starting a new export.
 /// </summary>
@@ -12,8 +12,15 @@ public sealed class TeamUpExportTimeoutException : TeamUpApiException
     /// <param name="waited">How long the client waited.</param>
     /// <param name="lastStatus">The job as last polled, if any poll answered.</param>
     public TeamUpExportTimeoutException(int jobId, TimeSpan waited, Job? lastStatus)
-        : base($"Jobs_Retrieve failed: export job {jobId} did not finish within {waited} (TeamUpClientOptions.ExportTimeout); " +
-               $"{lastStatus?.CompleteItems ?? 0} of {lastStatus?.TotalItems ?? 0} items were done. The job goes on: wait for it again later.",
+        : this(jobId, waited, lastStatus, "TeamUpClientOptions.ExportTimeout")
+    {
+    }
+
+    // setting: what set the timeout (a per-call option or the client's), so that the message names what to raise.
+    internal TeamUpExportTimeoutException(int jobId, TimeSpan waited, Job? lastStatus, string setting)
+        : base(TeamUpFailureKind.Timeout,
+            $"Jobs_Retrieve failed: export job {jobId} did not finish within {waited} ({setting}); " +
+            $"{lastStatus?.CompleteItems ?? 0} of {lastStatus?.TotalItems ?? 0} items were done. The job goes on: wait for it again later.",
             0, "Jobs_Retrieve", null, null, null, null)
     {
         JobId = jobId;

@@ -16,7 +16,7 @@ public sealed class TeamUpRateLimitedException : TeamUpApiException
     /// <param name="innerException">The underlying failure, if any.</param>
     public TeamUpRateLimitedException(string message, string? operation, string? requestId, string? responseExcerpt,
         IReadOnlyDictionary<string, IEnumerable<string>>? headers, TimeSpan? retryAfter, Exception? innerException)
-        : base(message, 429, operation, requestId, responseExcerpt, headers, innerException)
+        : base(TeamUpFailureKind.RateLimited, message, 429, operation, innerException, requestId, responseExcerpt, headers)
     {
         RetryAfter = retryAfter;
     }

@@ -13,7 +13,7 @@ public sealed class TeamUpResponseTooLargeException : TeamUpApiException
     /// <param name="limit">The limit in bytes it went over.</param>
     /// <param name="declaredLength">The <c>Content-Length</c> the server declared, if it did.</param>
     public TeamUpResponseTooLargeException(string? operation, int statusCode, long limit, long? declaredLength)
-        : base($"{operation ?? "TeamUp request"} failed: the answer ({Describe(statusCode)}) is larger than {Size(limit)} after decompression " +
+        : base(TeamUpFailureKind.TooLarge, $"{operation ?? "TeamUp request"} failed: the answer ({Describe(statusCode)}) is larger than {Size(limit)} after decompression " +
                $"{(declaredLength is { } declared ? $"(it declared {Size(declared)}) " : "")}(TeamUpClientOptions.MaxResponseSize); it was not read further and not retried.",
             statusCode, operation, null, null, null, null)
     {

@@ -6,7 +6,7 @@ namespace TeamUp.Generated;
 /// bytes must look like the format (not markup, not gzip or zip, not binary zeros), and the size stays within
 /// <see cref="TeamUpClientOptions.MaxDownloadSize"/> when the caller set one.
 /// </summary>
-internal sealed class ExportFileCheck : Stream
+internal sealed class ExportFileCheck : ExportFileLayer
 {
     private const int SniffLength = 512;
 
@@ -15,23 +15,23 @@ internal sealed class ExportFileCheck : Stream
 
     private static readonly string[] AnyTypes = ["application/octet-stream", "binary/octet-stream", "application/force-download", "application/download"];
 
-    private readonly Stream _inner;
     private readonly bool _json;
     private readonly long? _maxBytes;
+    private readonly string _sizeSetting;
     private byte[]? _head;
     private int _headOffset;
     private int _headLength;
     private long _total;
 
-    private ExportFileCheck(Stream inner, bool json, long? maxBytes)
+    private ExportFileCheck(Stream inner, bool json, long? maxBytes, string sizeSetting) : base(inner)
     {
-        _inner = inner;
+        _sizeSetting = sizeSetting;
         _json = json;
         _maxBytes = maxBytes;
     }
 
     /// <summary>Refuses a response whose content type is not a data file of the expected format; wraps its body otherwise.</summary>
-    public static Stream Wrap(HttpResponseMessage response, Stream body, bool json, long? maxBytes, string? secret)
+    public static Stream Wrap(HttpResponseMessage response, Stream body, bool json, long? maxBytes, string sizeSetting, string? secret)
     {
         var mediaType = response.Content.Headers.ContentType?.MediaType?.Trim().ToLowerInvariant();
         if (mediaType is { Length: > 0 })
@@ -50,16 +50,11 @@ internal sealed class ExportFileCheck : Stream
             && response.Content.Headers.ContentEncoding.Count == 0)
         {
             body.Dispose();
-            throw TooLarge(max, declared);
+            throw TeamUpApiException.FileTooLarge(max, declared, sizeSetting);
         }
-        return new ExportFileCheck(body, json, maxBytes);
+        return new ExportFileCheck(body, json, maxBytes, sizeSetting);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -75,22 +70,17 @@ internal sealed class ExportFileCheck : Stream
             _headOffset += read;
             return read;
         }
-        read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Count(read);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     private void Count(int read)
     {
         _total += read;
         if (_maxBytes is { } max && _total > max)
         {
-            throw TooLarge(max, null);
+            throw TeamUpApiException.FileTooLarge(max, null, _sizeSetting);
         }
     }
 
@@ -99,7 +89,7 @@ internal sealed class ExportFileCheck : Stream
         var head = new byte[SniffLength];
         var length = 0;
         int read;
-        while (length < head.Length && (read = await _inner.ReadAsync(head.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        while (length < head.Length && (read = await Inner.ReadAsync(head.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
         {
             length += read;
         }
@@ -155,25 +145,6 @@ internal sealed class ExportFileCheck : Stream
         return null;
     }
 
-    private static TeamUpApiException Refused(string why) =>
-        new($"{ExportJob.DownloadOperation} failed: {why}.", 200, ExportJob.DownloadOperation, null, null, null, null);
+    private static TeamUpApiException Refused(string why) => TeamUpApiException.UnreadableFile(why + ".");
 
-    private static TeamUpApiException TooLarge(long max, long? declared) =>
-        new($"{ExportJob.DownloadOperation} failed: the file is larger than {TeamUpResponseTooLargeException.Size(max)}" +
-            (declared is { } d ? $" (it declared {TeamUpResponseTooLargeException.Size(d)})" : "") +
-            " (TeamUpClientOptions.MaxDownloadSize); the download was stopped there.", 200, ExportJob.DownloadOperation, null, null, null, null);
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -292,5 +292,5 @@ internal static class ExportFileReader
 
 
     public static TeamUpApiException Unreadable(string what, Exception? inner) =>
-        new($"{ExportJob.DownloadOperation} failed: {what}", 200, ExportJob.DownloadOperation, null, null, null, inner);
+        TeamUpApiException.UnreadableFile(what, inner);
 }

@@ -8,14 +8,14 @@ using TeamUp.Generated.Serialization;
 namespace TeamUp.Generated;
 
 // Reading the export file as rows, streamed: CSV or JSON, as dictionaries or typed.
-public sealed partial class ExportJob
+public partial class ExportJob
 {
     // Bytes asked of the file per read: the default 1 KB meant a read (and an idle-timer re-arm) every few rows.
     private const int CsvReadBuffer = 64 * 1024;
 
     /// <summary>The rows of the export file as column → cell text (JSON objects and arrays as compact JSON), streamed.</summary>
     /// <param name="cancellationToken">Stops reading.</param>
-    public async IAsyncEnumerable<IReadOnlyDictionary<string, string?>> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual async IAsyncEnumerable<IReadOnlyDictionary<string, string?>> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
         var body = await OpenFileAsync(response, cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public sealed partial class ExportJob
     /// </summary>
     /// <typeparam name="T">The row type.</typeparam>
     /// <param name="cancellationToken">Stops reading.</param>
-    public async IAsyncEnumerable<T> ReadRowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual async IAsyncEnumerable<T> ReadRowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await OpenResultAsync(cancellationToken).ConfigureAwait(false);
         var body = await OpenFileAsync(response, cancellationToken).ConfigureAwait(false);

@@ -11,8 +11,8 @@ public partial interface IReportsClient
 
 public partial class ReportsClient
 {
-    // The generated export starters end here: the job handle polls through a jobs client on the same pipeline. The job
-    // is created while the POST is handled, so the moment before sending it is a safe start for measuring its pace.
+    // The generated export starters end here: the job handle polls through the client's own jobs client. The job is
+    // created while the POST is handled, so the moment before sending it is a safe start for measuring its pace.
     private ExportJob StartedExport(ExportJobCreated created, ReportFormat? format, DateTimeOffset asked) =>
-        new(created.Job, format, new JobsClient(_httpClient) { BaseUrl = BaseUrl, Context = Context }, Context, asked);
+        Context.Jobs.StartedExport(created.Job, format, asked);
 }

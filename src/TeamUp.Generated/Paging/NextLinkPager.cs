@@ -32,12 +32,12 @@ internal static class NextLinkPager
             var url = link.IsAbsoluteUri ? link : new Uri(api, link);
             if (!TeamUpClientOptions.SameOrigin(url, api))
             {
-                throw TeamUpTransportFailure.Refused(operation,
+                throw TeamUpApiException.Refused(operation,
                     $"the 'next' link points to '{url.GetLeftPart(UriPartial.Authority)}', outside the TeamUp API at '{api.GetLeftPart(UriPartial.Authority)}'; it is not followed.");
             }
             if (!followed.Add(url.AbsoluteUri))
             {
-                throw TeamUpTransportFailure.Refused(operation, "the 'next' link points back to a page already read; the listing would never end.");
+                throw TeamUpApiException.Refused(operation, "the 'next' link points back to a page already read; the listing would never end.");
             }
             page = await next(url, cancellationToken).ConfigureAwait(false);
         }

@@ -5,7 +5,7 @@ namespace TeamUp.Generated;
 
 /// <summary>
 /// The outermost handler of the API client: one span and one duration measurement per operation (retries
-/// included), and failures without a response turned into <see cref="TeamUpApiException"/> (status 0).
+/// included), and failures without a response turned into <see cref="TeamUpApiException"/> (transport or timeout).
 /// A cancellation asked for by the caller stays an <see cref="OperationCanceledException"/>.
 /// </summary>
 internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogger logger) : DelegatingHandler
@@ -20,6 +20,7 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
         activity?.SetTag("server.address", host);
         var started = options.TimeProvider.GetTimestamp();
         request.Options.Set(TeamUpRetryPolicy.CallStartedOption, started);
+        request.Options.Set(RetryAfterHeader.ClockOption, options.TimeProvider);
         request.Options.Set(TeamUp.Generated.Serialization.ResponseReading.Option, new(operation, logger, options.StrictResponses));
         var status = 0;
         try
@@ -38,10 +39,10 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
             throw;
         }
-        catch (Exception exception) when (exception is not TeamUpApiException && TeamUpTransportFailure.IsTransportFailure(exception))
+        catch (Exception exception) when (exception is not TeamUpApiException && TeamUpApiException.IsNoResponse(exception))
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            var failure = TeamUpTransportFailure.Create(operation, exception, options.Secret);
+            var failure = TeamUpApiException.NoResponse(operation, exception, options.Secret);
             Log.OperationFailed(logger, operation, 0, (long)options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
             throw failure;
         }

@@ -35,7 +35,7 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
         var operation = TeamUpOperation.Of(request) ?? "TeamUp";
         if (request.RequestUri is not { IsAbsoluteUri: true } uri || !TeamUpClientOptions.SameOrigin(uri, _options.BaseUrl))
         {
-            throw TeamUpTransportFailure.Refused(operation,
+            throw TeamUpApiException.Refused(operation,
                 $"the request is for '{request.RequestUri?.GetLeftPart(UriPartial.Authority)}', not for the TeamUp API at '{_options.BaseUrl.GetLeftPart(UriPartial.Authority)}'; credentials are only sent to the API's own origin.");
         }
         request.Headers.Authorization = _authorization;
@@ -65,7 +65,7 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (operation != ExportJob.DownloadOperation)
+            if (!TeamUpOperation.IsStreamed(request))
             {
                 // API answers (a page, a report page, a job) are read whole within the attempt, so that a body cut
                 // short fails this attempt and is retried like a dropped connection. Export files stay streamed.

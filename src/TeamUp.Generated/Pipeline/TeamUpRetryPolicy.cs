@@ -41,21 +41,6 @@ public static class TeamUpRetryPolicy
     internal static bool IsSafe(HttpMethod method) =>
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace;
 
-    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
-    {
-        var header = response?.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-        if (header?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-        return null;
-    }
-
     /// <summary>When the call started (set by the outermost handler, before the resilience pipeline), on the client's clock.</summary>
     internal static readonly HttpRequestOptionsKey<long> CallStartedOption = new("TeamUp.CallStarted");
 
@@ -89,8 +74,8 @@ public static class TeamUpRetryPolicy
         retry.UseJitter = true;
         retry.Delay = options.RetryDelay;
         retry.MaxDelay = options.MaxRetryDelay;
-        retry.ShouldRetryAfterHeader = false; // replaced by the generator below: both forms, on the client's clock
-        retry.DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result, options.TimeProvider));
+        retry.ShouldRetryAfterHeader = false; // replaced by the generator below: the one Retry-After reader, on the client's clock
+        retry.DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfterHeader.Read(args.Outcome.Result, options.TimeProvider));
         retry.ShouldHandle = args =>
         {
             if (options.MaxRetries == 0)
@@ -103,7 +88,7 @@ public static class TeamUpRetryPolicy
             {
                 // A wait the call's remaining budget cannot cover is not started: the 429 reaches the caller at once as
                 // TeamUpRateLimitedException (with its Retry-After) instead of as a timeout after the budget ran out.
-                if (RetryAfter(response, options.TimeProvider) is { } wait && wait >= Remaining(request, options))
+                if (RetryAfterHeader.Read(response, options.TimeProvider) is { } wait && wait >= Remaining(request, options))
                 {
                     return new ValueTask<bool>(false);
                 }
