@@ -18,6 +18,9 @@ internal sealed class CsvRowJsonReader : JsonReader
     {
         _steps = steps;
         _cells = cells;
+        // What the serializer would set on the reader for the duration of a row (TeamUpJson's settings).
+        DateParseHandling = DateParseHandling.None;
+        FloatParseHandling = FloatParseHandling.Decimal;
     }
 
     /// <summary>The walk for records under these column keys.</summary>
