@@ -129,6 +129,10 @@ public class TypedRowReaderTests
         { ["id"], ["7.5"] },
         { ["total_amount"], ["12 EUR"] },
         { ["paid_at"], ["yesterday"] },
+        { ["paid_at"], ["2025-02-30"] },
+        { ["paid_at"], ["2025-1-05"] },
+        { ["paid_at"], ["0001-01-01"] },
+        { ["paid_at", "confirmed_at", "updated_at"], ["2024-02-29", "1999-12-31", "2025-03-30"] },
         { ["due_date"], ["2025-13-01"] },
         { ["is_credit_note"], ["yes"] },
         { ["customer.id"], ["x"] },
@@ -143,6 +147,27 @@ public class TypedRowReaderTests
         var expected = Outcome(() => CsvRows().Deserialize<InvoicesReportRow>(shape.Over(cells)));
         var actual = Outcome(() => new TypedRowReader(CsvRows()).Read<InvoicesReportRow>(shape.Over(cells)));
         Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void One_csv_record_reader_moved_along_the_file_reads_as_fresh_readers_do()
+    {
+        string[] keys = ["id", "customer.id", "customer.name", "paid_at", "status", "brand_new"];
+        string[][] records =
+        [
+            ["1", "42", "Ann", "2025-01-05", "open", "x"],
+            ["2", "", "", "", "", ""],
+            ["3", "43", "Bo", "2025-03-30T01:30:00+01:00", "brand_new_status", "y"],
+        ];
+        var shape = CsvRowJsonReader.ShapeOf(keys);
+        var rows = new TypedRowReader(CsvRows());
+        CsvRowJsonReader? reader = null;
+        foreach (var cells in records)
+        {
+            var expected = Outcome(() => CsvRows().Deserialize<InvoicesReportRow>(shape.Over(cells)));
+            reader = reader?.Over(cells) ?? shape.Over(cells);
+            Assert.Equal(expected, Outcome(() => rows.Read<InvoicesReportRow>(reader)));
+        }
     }
 
     [Fact]

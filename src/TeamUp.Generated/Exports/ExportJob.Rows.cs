@@ -76,6 +76,7 @@ public sealed partial class ExportJob
         var csvRows = new TypedRowReader(JsonSerializer.Create(settings));
         string[]? keys = null;
         CsvRowJsonReader.Shape? shape = null;
+        CsvRowJsonReader? record = null; // one for the file: a row that fails ends the reading
         using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: CsvReadBuffer);
         await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
         {
@@ -84,7 +85,7 @@ public sealed partial class ExportJob
             // A plain record is read as tokens straight off its cells (each cell converted by the property's read method:
             // Newtonsoft's rules for text); one with JSON in a cell is built as its JSON row first.
             var value = CsvRowJsonReader.IsPlain(shape, cells)
-                ? ToObject<T>(shape.Over(cells), csvRows)
+                ? ToObject<T>(record = record?.Over(cells) ?? shape.Over(cells), csvRows)
                 : ToObject<T>(ExportFileReader.ToJsonRow(keys, cells).CreateReader(), csvRows);
             if (value is not null)
             {
