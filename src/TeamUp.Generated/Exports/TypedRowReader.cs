@@ -210,9 +210,34 @@ internal sealed class TypedRowReader
         }
     }
 
-    // The serializer reads a DateOnly from text as exactly yyyy-MM-dd; anything else is left to it.
-    private static DateOnly? IsoDate(string text) =>
-        text.Length == 10 && DateOnly.TryParseExact(text, "yyyy'-'MM'-'dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+    // The serializer reads a DateOnly from text as exactly yyyy-MM-dd (DateOnly.ParseExact); that shape is read here by
+    // hand, anything else (other shapes, impossible dates: its errors) is left to it.
+    private static DateOnly? IsoDate(string text)
+    {
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-')
+        {
+            return null;
+        }
+        var year = Digits(text, 0, 4);
+        var month = Digits(text, 5, 2);
+        var day = Digits(text, 8, 2);
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
+    }
+
+    private static int Digits(string text, int start, int count)
+    {
+        var value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
 
     private object? Deserialize(JsonReader reader, Type type) => _serializer.Deserialize(reader, type);
 
