@@ -3,7 +3,7 @@ using Newtonsoft.Json;
 namespace TeamUp.Generated;
 
 /// <summary>
-/// Hands a CSV record to the JSON serializer as the token stream of the JSON row that
+/// Hands a CSV record to the typed row reader (<see cref="TypedRowReader"/>) as the token stream of the JSON row that
 /// <see cref="ExportFileReader.ToJsonRow"/> would build from it (dotted keys nested, empty cells null, other cells as
 /// strings), without building that row: the shape is worked out once from the header, then each record only walks it.
 /// A record with a cell that holds JSON (starts with <c>{</c> or <c>[</c>) has a shape of its own and is not read here.
