@@ -23,4 +23,18 @@ if (args is ["probe", var rowsText])
     return;
 }
 
+// `peak csv|json typed|dictionaries N` prints the peak memory of reading N rows (run per N, each in a fresh process).
+if (args is ["peak", var peakFormat, var peakShape, var peakRows])
+{
+    await PeakMemory.RunAsync(peakFormat, peakShape, int.Parse(peakRows));
+    return;
+}
+
+// `cpu N ROUNDS` compares the export-row readers with their floors in CPU time, in turns (see CpuRatios).
+if (args is ["cpu", var cpuRows, var cpuRounds])
+{
+    await CpuRatios.RunAsync(int.Parse(cpuRows), int.Parse(cpuRounds));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -3,7 +3,7 @@ using Newtonsoft.Json;
 namespace TeamUp.Generated;
 
 /// <summary>
-/// Hands a CSV record to the JSON serializer as the token stream of the JSON row that
+/// Hands a CSV record to the typed row reader (<see cref="TypedRowReader"/>) as the token stream of the JSON row that
 /// <see cref="ExportFileReader.ToJsonRow"/> would build from it (dotted keys nested, empty cells null, other cells as
 /// strings), without building that row: the shape is worked out once from the header, then each record only walks it.
 /// A record with a cell that holds JSON (starts with <c>{</c> or <c>[</c>) has a shape of its own and is not read here.
@@ -11,13 +11,16 @@ namespace TeamUp.Generated;
 internal sealed class CsvRowJsonReader : JsonReader
 {
     private readonly Step[] _steps;
-    private readonly string[] _cells;
+    private string[] _cells;
     private int _next;
 
     private CsvRowJsonReader(Step[] steps, string[] cells)
     {
         _steps = steps;
         _cells = cells;
+        // What the serializer would set on the reader for the duration of a row (TeamUpJson's settings).
+        DateParseHandling = DateParseHandling.None;
+        FloatParseHandling = FloatParseHandling.Decimal;
     }
 
     /// <summary>The walk for records under these column keys.</summary>
@@ -82,6 +85,65 @@ internal sealed class CsvRowJsonReader : JsonReader
         return true;
     }
 
+    /// <summary>Starts over on the next record of the same header (one reader per file, not per record).</summary>
+    /// <remarks>Only after the previous record was read to its end: the base reader's state is then back at the top.</remarks>
+    public CsvRowJsonReader Over(string[] cells)
+    {
+        _cells = cells;
+        _next = 0;
+        SetToken(JsonToken.None);
+        return this;
+    }
+
+    /// <summary>
+    /// A plain date (<c>yyyy-MM-dd</c>, as TeamUp writes a date-only cell) read as the base reader reads it — no
+    /// offset in the text, so midnight at the local offset of that day, as <c>DateTimeOffset.TryParse</c> makes it
+    /// (the ISO parser only takes text with a time) — without the culture-aware parse; any other cell as the base reads it.
+    /// </summary>
+    public override DateTimeOffset? ReadAsDateTimeOffset()
+    {
+        if (_next < _steps.Length && _steps[_next] is { Token: JsonToken.String } step && PlainDate(_cells[step.Column]) is { } date)
+        {
+            _next++;
+            var value = new DateTimeOffset(date);
+            SetToken(JsonToken.Date, value, updateIndex: true);
+            return value;
+        }
+        return base.ReadAsDateTimeOffset();
+    }
+
+    private static DateTime? PlainDate(string cell)
+    {
+        if (cell.Length != 10 || cell[4] != '-' || cell[7] != '-')
+        {
+            return null;
+        }
+        var year = Digits(cell, 0, 4);
+        var month = Digits(cell, 5, 2);
+        var day = Digits(cell, 8, 2);
+        // Years 1 and 9999 are left to the base: an offset can push them out of range, which it reports.
+        if (year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return null;
+        }
+        return new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified);
+    }
+
+    private static int Digits(string text, int start, int count)
+    {
+        var value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
     public override bool Read()
     {
         if (_next >= _steps.Length)
@@ -118,7 +180,7 @@ internal sealed class CsvRowJsonReader : JsonReader
     {
         public int Columns { get; } = columns;
 
-        /// <summary>A reader over one record (the reader is cheap; the serializer reads it once).</summary>
+        /// <summary>A reader over one record; <see cref="CsvRowJsonReader.Over"/> moves it to the next.</summary>
         public CsvRowJsonReader Over(string[] cells) => new(steps, cells);
     }
 

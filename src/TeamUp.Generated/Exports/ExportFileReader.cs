@@ -23,7 +23,11 @@ internal static class ExportFileReader
     public static async IAsyncEnumerable<TRow> ReadJsonRowsAsync<TRow>(Stream body, Func<JsonReader, TRow> readRow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var text = new ReadAheadTextReader(body, ReadAhead);
-        using var json = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal, CloseInput = false };
+        using var json = new JsonTextReader(text)
+        {
+            DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal, CloseInput = false,
+            PropertyNameTable = new RepeatedNames(),
+        };
         await text.FillAsync(cancellationToken).ConfigureAwait(false);
         // Either a top-level array of rows, or an object with a "rows" (or "results") array, as the data endpoints answer.
         if (!Read(json))
@@ -181,7 +185,10 @@ internal static class ExportFileReader
         return scratch.ToString();
     }
 
-    /// <summary>The CSV records with the header row's names; cells as text.</summary>
+    /// <summary>
+    /// The CSV records with the header row's names; cells as text. The cells array is reused for the next record of the
+    /// same width: callers copy what they keep (both readers in ExportJob do).
+    /// </summary>
     public static async IAsyncEnumerable<(string[] Headers, string[] Cells)> ReadCsvRowsAsync(TextReader text, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = new CsvReaderOptions
@@ -194,6 +201,7 @@ internal static class ExportFileReader
         };
         using var csv = CsvReader.Create(text, options, leaveOpen: true);
         string[]? headers = null;
+        string[]? reused = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -205,7 +213,8 @@ internal static class ExportFileReader
                     yield break;
                 }
                 headers ??= csv.Headers?.ToArray() ?? [];
-                cells = new string[Math.Min(headers.Length, csv.FieldCount)];
+                var width = Math.Min(headers.Length, csv.FieldCount);
+                cells = reused?.Length == width ? reused : reused = new string[width];
                 for (var i = 0; i < cells.Length; i++)
                 {
                     cells[i] = csv.GetString(i);
@@ -290,6 +299,31 @@ internal static class ExportFileReader
         return key.ToString().TrimEnd('_');
     }
 
+
+    /// <summary>
+    /// Every row repeats the same column names: the reader looks them up here instead of allocating each name again.
+    /// Names are learned as they come, up to a bound (a file of ever-new names must not grow memory).
+    /// </summary>
+    private sealed class RepeatedNames : JsonNameTable
+    {
+        private const int Bound = 4096;
+        private readonly DefaultJsonNameTable _names = new();
+        private int _count;
+
+        public override string? Get(char[] key, int start, int length)
+        {
+            if (_names.Get(key, start, length) is { } known)
+            {
+                return known;
+            }
+            if (_count >= Bound)
+            {
+                return null; // the reader makes a string of its own
+            }
+            _count++;
+            return _names.Add(new string(key, start, length));
+        }
+    }
 
     public static TeamUpApiException Unreadable(string what, Exception? inner) =>
         TeamUpApiException.UnreadableFile(what, inner);

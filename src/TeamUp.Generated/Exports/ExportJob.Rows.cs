@@ -61,9 +61,9 @@ public partial class ExportJob
         var settings = TeamUpJson.CreateSettings();
         if (IsJson(response))
         {
-            // Straight from the file's tokens into T: no JObject per row.
-            var serializer = JsonSerializer.Create(settings);
-            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(body, json => serializer.Deserialize<T>(json), cancellationToken).ConfigureAwait(false))
+            // Straight from the file's tokens into T: no JObject per row, and no serializer call per row either.
+            var rows = new TypedRowReader(JsonSerializer.Create(settings));
+            await foreach (var row in ExportFileReader.ReadJsonRowsAsync(body, rows.Read<T>, cancellationToken).ConfigureAwait(false))
             {
                 if (row is { } value)
                 {
@@ -73,18 +73,20 @@ public partial class ExportJob
             yield break;
         }
         settings.Converters.Add(new CsvAmountConverter());
-        var csvSerializer = JsonSerializer.Create(settings);
+        var csvRows = new TypedRowReader(JsonSerializer.Create(settings));
         string[]? keys = null;
         CsvRowJsonReader.Shape? shape = null;
+        CsvRowJsonReader? record = null; // one for the file: a row that fails ends the reading
         using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: CsvReadBuffer);
         await foreach (var (headers, cells) in ExportFileReader.ReadCsvRowsAsync(text, cancellationToken).ConfigureAwait(false))
         {
             keys ??= headers.Select(ExportFileReader.ColumnKey).ToArray();
             shape ??= CsvRowJsonReader.ShapeOf(keys);
-            // A plain record goes to the serializer as tokens; one with JSON in a cell is built as its JSON row first.
+            // A plain record is read as tokens straight off its cells (each cell converted by the property's read method:
+            // Newtonsoft's rules for text); one with JSON in a cell is built as its JSON row first.
             var value = CsvRowJsonReader.IsPlain(shape, cells)
-                ? ToObject<T>(shape.Over(cells), csvSerializer)
-                : ToObject<T>(ExportFileReader.ToJsonRow(keys, cells).CreateReader(), csvSerializer);
+                ? ToObject<T>(record = record?.Over(cells) ?? shape.Over(cells), csvRows)
+                : ToObject<T>(ExportFileReader.ToJsonRow(keys, cells).CreateReader(), csvRows);
             if (value is not null)
             {
                 yield return value;
@@ -92,11 +94,11 @@ public partial class ExportJob
         }
     }
 
-    private static T? ToObject<T>(JsonReader row, JsonSerializer serializer)
+    private static T? ToObject<T>(JsonReader row, TypedRowReader rows)
     {
         try
         {
-            return serializer.Deserialize<T>(row);
+            return rows.Read<T>(row);
         }
         catch (JsonException exception)
         {
@@ -123,7 +125,7 @@ public partial class ExportJob
     }
 
     // A CSV amount is a bare number where the JSON row has a money object.
-    private sealed class CsvAmountConverter : JsonConverter<Money>
+    internal sealed class CsvAmountConverter : JsonConverter<Money>
     {
         public override bool CanWrite => false;
 
