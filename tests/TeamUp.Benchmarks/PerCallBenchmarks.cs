@@ -57,6 +57,48 @@ public class PerCallBenchmarks
         _services.Dispose();
     }
 
+    /// <summary>
+    /// Bytes allocated per call by each benchmark, averaged over many calls after a warm-up: the same figure as the
+    /// MemoryDiagnoser column, without BenchmarkDotNet's minutes of timing (every call completes synchronously in memory).
+    /// </summary>
+    public static void PrintAllocations()
+    {
+        var bench = new PerCallBenchmarks();
+        bench.Setup();
+        try
+        {
+            var calls = new (string Name, Func<Task<Invoice>> Call)[]
+            {
+                ("HttpClient + string + JsonConvert (baseline)", bench.StringBaseline),
+                ("HttpClient + stream + JsonSerializer", bench.StreamBaseline),
+                ("TeamUpClient.Invoices.RetrieveAsync", bench.Sdk),
+                ("generated InvoicesClient over a bare HttpClient", bench.GeneratedOnly),
+                ("HttpClient + standard resilience handler + string", bench.ResilienceOnly),
+            };
+            double? baseline = null;
+            foreach (var (name, call) in calls)
+            {
+                for (var i = 0; i < 2_000; i++)
+                {
+                    call().GetAwaiter().GetResult();
+                }
+                const int Measured = 20_000;
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                for (var i = 0; i < Measured; i++)
+                {
+                    call().GetAwaiter().GetResult();
+                }
+                var perCall = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Measured;
+                baseline ??= perCall;
+                Console.WriteLine($"{name,-52} {perCall,8:F0} B  {perCall / 1024,6:F2} KB  {(perCall - baseline.Value) / 1024,+6:F2} KB over the baseline");
+            }
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+    }
+
     private sealed class NonDisposing(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         protected override void Dispose(bool disposing)

@@ -23,4 +23,11 @@ if (args is ["probe", var rowsText])
     return;
 }
 
+// `percall-bytes` prints the bytes each PerCallBenchmarks call allocates (exact, load-independent, in seconds).
+if (args is ["percall-bytes"])
+{
+    PerCallBenchmarks.PrintAllocations();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

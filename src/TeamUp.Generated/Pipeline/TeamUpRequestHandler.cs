@@ -73,7 +73,7 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
                 // to gigabytes, or an endless one, fails here instead of taking the process's memory.
                 try
                 {
-                    response.Content = await BoundedContent.ReadAsync(response, operation, _options.MaxResponseSize, cancellationToken).ConfigureAwait(false);
+                    await BoundedContent.ReadAsync(response, operation, _options.MaxResponseSize, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {

@@ -74,7 +74,7 @@ internal sealed class TolerantContractResolver : DefaultContractResolver
             return;
         }
         TeamUpContract.Record(target, broken);
-        var reading = context.Context as ResponseReading;
+        var reading = context.Context as ResponseReading ?? ResponseReading.Current;
         foreach (var field in broken)
         {
             TeamUpTelemetry.ContractViolations.Add(1, new("teamup.operation", reading?.Operation ?? "TeamUp"), new("teamup.field", $"{contract.UnderlyingType.Name}.{field}"));
@@ -108,10 +108,17 @@ internal sealed class TolerantContractResolver : DefaultContractResolver
     }
 }
 
-/// <summary>Who is reading (the operation and where warnings go), handed to the resolver's callbacks through the serializer's context.</summary>
+/// <summary>Who is reading (the operation and where warnings go), handed to the resolver's callbacks through <see cref="Current"/> (or the serializer's context, for error bodies read as text).</summary>
 internal sealed record ResponseReading(string Operation, ILogger? Logger, bool Strict)
 {
     public static readonly HttpRequestOptionsKey<ResponseReading> Option = new("TeamUp.ResponseReading");
+
+    /// <summary>
+    /// Who is reading on this thread right now (set around a synchronous deserialization by <see cref="TeamUpJson.ReadResponse{T}"/>),
+    /// so that one shared serializer serves every answer.
+    /// </summary>
+    [ThreadStatic]
+    internal static ResponseReading? Current;
 }
 
 /// <summary>
