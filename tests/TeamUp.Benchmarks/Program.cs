@@ -23,7 +23,7 @@ if (args is ["probe", var rowsText])
     return;
 }
 
-// `percall-bytes` prints the bytes each PerCallBenchmarks call allocates (exact, load-independent, in seconds).
+// `percall-bytes` prints what each PerCallBenchmarks call allocates (exact, load-independent) and its CPU time, in seconds.
 if (args is ["percall-bytes"])
 {
     PerCallBenchmarks.PrintAllocations();
