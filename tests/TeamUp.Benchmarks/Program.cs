@@ -37,4 +37,11 @@ if (args is ["cpu", var cpuRows, var cpuRounds])
     return;
 }
 
+// `percall-bytes` prints what each PerCallBenchmarks call allocates (exact, load-independent) and its CPU time, in seconds.
+if (args is ["percall-bytes"])
+{
+    PerCallBenchmarks.PrintAllocations();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -74,6 +74,27 @@ public class HostileServerTests
     }
 
     [Fact]
+    public async Task An_answer_an_inner_handler_already_buffered_is_still_held_to_the_limit()
+    {
+        // A handler below ours (a proxy shim, a recorder) may have read the answer into memory already: buffering it
+        // again reads nothing, so the limit has to be checked on the bytes it holds. No Content-Length is declared.
+        using var api = new FakeTeamUp();
+        api.On(HttpMethod.Get, JobUrl, _ =>
+        {
+            var body = Encoding.UTF8.GetBytes("{\"id\":12,\"object\":\"job\",\"x\":\"" + new string('a', 2 << 20) + "\"}");
+            var content = new StreamContent(new NonSeekable(body)) { Headers = { ContentType = new("application/json") } };
+            content.LoadIntoBufferAsync().GetAwaiter().GetResult();
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        });
+        using var client = api.Client(o => o.MaxResponseSize = 1 << 20);
+
+        var error = await Assert.ThrowsAsync<TeamUpResponseTooLargeException>(() => api.Run(() => client.Jobs.RetrieveAsync(12)));
+
+        Assert.Single(api.Requests);
+        Assert.Equal(1 << 20, error.Limit);
+    }
+
+    [Fact]
     public async Task An_answer_within_the_limit_is_read_as_before()
     {
         using var api = new FakeTeamUp();
@@ -344,6 +365,19 @@ public class HostileServerTests
         Assert.Contains("integer", error.Message);
         Assert.DoesNotContain("..", error.Message);
         Assert.EndsWith(".", error.Message);
+    }
+
+    private sealed class NonSeekable(byte[] bytes) : SourceStream
+    {
+        private int _position;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var count = Math.Min(buffer.Length, bytes.Length - _position);
+            bytes.AsSpan(_position, count).CopyTo(buffer.Span);
+            _position += count;
+            return ValueTask.FromResult(count);
+        }
     }
 
     private sealed class EndlessJson : SourceStream

@@ -97,4 +97,92 @@ public class TolerantReadingTests
         Assert.Equal(["payer"], TeamUpContract.MissingRequiredFields(tolerant));
         Assert.Throws<Newtonsoft.Json.JsonSerializationException>(() => TeamUpJson.Deserialize<Invoice>(NullPayer, strict: true));
     }
+
+    [Fact]
+    public void Promises_past_the_sixty_fourth_of_one_type_are_tracked_one_by_one()
+    {
+        // Presence is recorded as bits, 64 to a word: a type with more required properties spans two words.
+        var fields = Enumerable.Range(0, 72).Where(i => i is not (3 or 64 or 71)).Select(i => i == 70 ? "\"p70\":null" : $"\"p{i}\":\"v{i}\"");
+        var wide = TeamUpJson.Deserialize<Wide>("{" + string.Join(",", fields) + "}")!;
+
+        Assert.Equal(["p3", "p64", "p70", "p71"], TeamUpContract.MissingRequiredFields(wide).Order(StringComparer.Ordinal));
+        Assert.Equal("v65", wide.P65);
+        Assert.True(TeamUpContract.IsComplete(TeamUpJson.Deserialize<Wide>("{" + string.Join(",", Enumerable.Range(0, 72).Select(i => $"\"p{i}\":\"v{i}\"")) + "}")!));
+    }
+
+    public sealed class Wide
+    {
+        [Newtonsoft.Json.JsonProperty("p0", Required = Newtonsoft.Json.Required.Always)] public string? P0 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p1", Required = Newtonsoft.Json.Required.Always)] public string? P1 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p2", Required = Newtonsoft.Json.Required.Always)] public string? P2 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p3", Required = Newtonsoft.Json.Required.Always)] public string? P3 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p4", Required = Newtonsoft.Json.Required.Always)] public string? P4 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p5", Required = Newtonsoft.Json.Required.Always)] public string? P5 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p6", Required = Newtonsoft.Json.Required.Always)] public string? P6 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p7", Required = Newtonsoft.Json.Required.Always)] public string? P7 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p8", Required = Newtonsoft.Json.Required.Always)] public string? P8 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p9", Required = Newtonsoft.Json.Required.Always)] public string? P9 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p10", Required = Newtonsoft.Json.Required.Always)] public string? P10 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p11", Required = Newtonsoft.Json.Required.Always)] public string? P11 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p12", Required = Newtonsoft.Json.Required.Always)] public string? P12 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p13", Required = Newtonsoft.Json.Required.Always)] public string? P13 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p14", Required = Newtonsoft.Json.Required.Always)] public string? P14 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p15", Required = Newtonsoft.Json.Required.Always)] public string? P15 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p16", Required = Newtonsoft.Json.Required.Always)] public string? P16 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p17", Required = Newtonsoft.Json.Required.Always)] public string? P17 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p18", Required = Newtonsoft.Json.Required.Always)] public string? P18 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p19", Required = Newtonsoft.Json.Required.Always)] public string? P19 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p20", Required = Newtonsoft.Json.Required.Always)] public string? P20 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p21", Required = Newtonsoft.Json.Required.Always)] public string? P21 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p22", Required = Newtonsoft.Json.Required.Always)] public string? P22 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p23", Required = Newtonsoft.Json.Required.Always)] public string? P23 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p24", Required = Newtonsoft.Json.Required.Always)] public string? P24 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p25", Required = Newtonsoft.Json.Required.Always)] public string? P25 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p26", Required = Newtonsoft.Json.Required.Always)] public string? P26 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p27", Required = Newtonsoft.Json.Required.Always)] public string? P27 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p28", Required = Newtonsoft.Json.Required.Always)] public string? P28 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p29", Required = Newtonsoft.Json.Required.Always)] public string? P29 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p30", Required = Newtonsoft.Json.Required.Always)] public string? P30 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p31", Required = Newtonsoft.Json.Required.Always)] public string? P31 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p32", Required = Newtonsoft.Json.Required.Always)] public string? P32 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p33", Required = Newtonsoft.Json.Required.Always)] public string? P33 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p34", Required = Newtonsoft.Json.Required.Always)] public string? P34 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p35", Required = Newtonsoft.Json.Required.Always)] public string? P35 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p36", Required = Newtonsoft.Json.Required.Always)] public string? P36 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p37", Required = Newtonsoft.Json.Required.Always)] public string? P37 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p38", Required = Newtonsoft.Json.Required.Always)] public string? P38 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p39", Required = Newtonsoft.Json.Required.Always)] public string? P39 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p40", Required = Newtonsoft.Json.Required.Always)] public string? P40 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p41", Required = Newtonsoft.Json.Required.Always)] public string? P41 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p42", Required = Newtonsoft.Json.Required.Always)] public string? P42 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p43", Required = Newtonsoft.Json.Required.Always)] public string? P43 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p44", Required = Newtonsoft.Json.Required.Always)] public string? P44 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p45", Required = Newtonsoft.Json.Required.Always)] public string? P45 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p46", Required = Newtonsoft.Json.Required.Always)] public string? P46 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p47", Required = Newtonsoft.Json.Required.Always)] public string? P47 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p48", Required = Newtonsoft.Json.Required.Always)] public string? P48 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p49", Required = Newtonsoft.Json.Required.Always)] public string? P49 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p50", Required = Newtonsoft.Json.Required.Always)] public string? P50 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p51", Required = Newtonsoft.Json.Required.Always)] public string? P51 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p52", Required = Newtonsoft.Json.Required.Always)] public string? P52 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p53", Required = Newtonsoft.Json.Required.Always)] public string? P53 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p54", Required = Newtonsoft.Json.Required.Always)] public string? P54 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p55", Required = Newtonsoft.Json.Required.Always)] public string? P55 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p56", Required = Newtonsoft.Json.Required.Always)] public string? P56 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p57", Required = Newtonsoft.Json.Required.Always)] public string? P57 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p58", Required = Newtonsoft.Json.Required.Always)] public string? P58 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p59", Required = Newtonsoft.Json.Required.Always)] public string? P59 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p60", Required = Newtonsoft.Json.Required.Always)] public string? P60 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p61", Required = Newtonsoft.Json.Required.Always)] public string? P61 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p62", Required = Newtonsoft.Json.Required.Always)] public string? P62 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p63", Required = Newtonsoft.Json.Required.Always)] public string? P63 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p64", Required = Newtonsoft.Json.Required.Always)] public string? P64 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p65", Required = Newtonsoft.Json.Required.Always)] public string? P65 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p66", Required = Newtonsoft.Json.Required.Always)] public string? P66 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p67", Required = Newtonsoft.Json.Required.Always)] public string? P67 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p68", Required = Newtonsoft.Json.Required.Always)] public string? P68 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p69", Required = Newtonsoft.Json.Required.Always)] public string? P69 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p70", Required = Newtonsoft.Json.Required.DisallowNull)] public string? P70 { get; set; }
+        [Newtonsoft.Json.JsonProperty("p71", Required = Newtonsoft.Json.Required.Always)] public string? P71 { get; set; }
+    }
 }

@@ -97,7 +97,7 @@ public partial class ExportJob
             {
                 using (response)
                 {
-                    var headers = ResponseHeaders.Copy(response);
+                    var headers = ResponseHeaders.Of(response);
                     var body = await ReadExcerptAsync(await ReadBodyAsync(response, limits, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     throw TeamUpApiException.FromResponse<Error>(response, "Downloading the export file failed.", status, body, headers, null, null, context.Options.Secret);
                 }

@@ -30,7 +30,7 @@ public partial class JobsClient
         request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json"));
         request.Options.Set(TeamUpOperation.RequestOption, operation);
         using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var headers = ResponseHeaders.Copy(response);
+        var headers = ResponseHeaders.Of(response);
         var status = (int)response.StatusCode;
         if (status == 200)
         {

@@ -1,59 +1,36 @@
-using System.Buffers;
-
 namespace TeamUp.Generated;
 
 /// <summary>Reads an API answer into memory, up to a limit counted in decompressed bytes.</summary>
 internal static class BoundedContent
 {
-    public static async Task<HttpContent> ReadAsync(HttpResponseMessage response, string operation, long limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Buffers <paramref name="response"/>'s content in place (<see cref="HttpContent.LoadIntoBufferAsync(long, CancellationToken)"/>)
+    /// or fails with <see cref="TeamUpResponseTooLargeException"/>. In place, not into a copy: the bytes are held once, and
+    /// the content keeps its own headers (a copy cost every call a second content object and its headers).
+    /// </summary>
+    public static async Task ReadAsync(HttpResponseMessage response, string operation, long limit, CancellationToken cancellationToken)
     {
         var content = response.Content;
+        // The length the server declared, or, for content already held in memory (an inner handler buffered it), its
+        // length: such content is not read again below, so this is where it meets the limit.
         var declared = content.Headers.ContentLength;
         var status = (int)response.StatusCode;
-        // A declared length is only trusted to refuse early: a compressed answer declares its compressed size.
-        var compressed = content.Headers.ContentEncoding.Count > 0;
-        if (declared > limit && !compressed)
+        // A declared length is only trusted to refuse early when it counts the bytes we will hold: a compressed answer
+        // that the transport inflates has its length removed, one it does not inflate is held as sent.
+        if (declared > limit)
         {
             throw new TeamUpResponseTooLargeException(operation, status, limit, declared);
         }
-        var buffer = new MemoryStream(declared is { } known && known <= limit && !compressed ? (int)known : 0);
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            var chunk = ArrayPool<byte>.Shared.Rent(81920);
-            try
-            {
-                int read;
-                while ((read = await stream.ReadAsync(chunk.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (buffer.Length + read > limit)
-                    {
-                        throw new TeamUpResponseTooLargeException(operation, status, limit, declared);
-                    }
-                    buffer.Write(chunk, 0, read);
-                }
-            }
-            catch (IOException exception)
-            {
-                // As LoadIntoBufferAsync reported it: a body cut short is a failed attempt that the retry policy retries.
-                throw new HttpRequestException(exception is HttpIOException http ? http.HttpRequestError : HttpRequestError.Unknown,
-                    "Error while copying content to a stream.", exception);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
+            // Counts the bytes as they arrive (after decompression) and stops at the limit, without reading the rest.
+            await content.LoadIntoBufferAsync(Math.Min(limit, int.MaxValue), cancellationToken).ConfigureAwait(false);
         }
-        var bytes = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
-        foreach (var header in content.Headers)
+        catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
         {
-            // The length is that of the bytes now held; the rest (type, encoding, disposition) describes them as before.
-            if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                bytes.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
+            throw new TeamUpResponseTooLargeException(operation, status, limit, declared);
         }
-        content.Dispose();
-        return bytes;
+        // A body cut short surfaces as HttpRequestException (as LoadIntoBufferAsync reports it): a failed attempt that the
+        // retry policy retries like a dropped connection.
     }
 }

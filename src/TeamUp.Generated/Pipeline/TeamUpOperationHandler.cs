@@ -48,10 +48,13 @@ internal sealed class TeamUpOperationHandler(TeamUpClientOptions options, ILogge
         }
         finally
         {
-            var elapsed = options.TimeProvider.GetElapsedTime(started);
-            TeamUpTelemetry.Duration.Record(elapsed.TotalSeconds,
-                new("teamup.operation", operation), new("http.request.method", request.Method.Method),
-                new("http.response.status_code", status), new("server.address", host));
+            if (TeamUpTelemetry.Duration.Enabled) // nobody listening: no tags built, no status boxed
+            {
+                var elapsed = options.TimeProvider.GetElapsedTime(started);
+                TeamUpTelemetry.Duration.Record(elapsed.TotalSeconds,
+                    new("teamup.operation", operation), new("http.request.method", request.Method.Method),
+                    new("http.response.status_code", status), new("server.address", host));
+            }
         }
     }
 }

@@ -49,7 +49,7 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
         {
             request.Headers.TryAddWithoutValidation("Teamup-Request-Mode", mode.ToString());
         }
-        request.Headers.UserAgent.Clear();
+        request.Headers.Remove("User-Agent"); // not UserAgent.Clear(): that builds a typed collection per attempt
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
 
         var attempt = request.Options.TryGetValue(AttemptOption, out var previous) ? previous + 1 : 1;
@@ -73,7 +73,7 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
                 // to gigabytes, or an endless one, fails here instead of taking the process's memory.
                 try
                 {
-                    response.Content = await BoundedContent.ReadAsync(response, operation, _options.MaxResponseSize, cancellationToken).ConfigureAwait(false);
+                    await BoundedContent.ReadAsync(response, operation, _options.MaxResponseSize, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -82,8 +82,11 @@ internal sealed class TeamUpRequestHandler : DelegatingHandler
                 }
             }
             var status = (int)response.StatusCode;
-            TeamUpTelemetry.Requests.Add(1, new("teamup.operation", operation), new("http.request.method", method),
-                new("http.response.status_code", status), new("server.address", host));
+            if (TeamUpTelemetry.Requests.Enabled) // nobody listening: no tags built, no status boxed
+            {
+                TeamUpTelemetry.Requests.Add(1, new("teamup.operation", operation), new("http.request.method", method),
+                    new("http.response.status_code", status), new("server.address", host));
+            }
             Log.Answered(_logger, operation, attempt, method, status, (long)_options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
             return response;
         }

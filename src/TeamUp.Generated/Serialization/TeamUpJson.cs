@@ -60,6 +60,61 @@ public static class TeamUpJson
 #pragma warning restore SYSLIB0050
     }
 
+    /// <summary>
+    /// Reads a successful answer's body as <typeparamref name="T"/> with the settings <see cref="ForResponse"/> would pick,
+    /// through serializers built once per settings (a serializer per answer cost every call its settings copied twice) and
+    /// pooled character buffers. Who reads (operation, logger) reaches the tolerant resolver's callbacks through
+    /// <see cref="ResponseReading.Current"/> for the duration of this synchronous read, not through a per-answer settings copy.
+    /// </summary>
+    internal static T? ReadResponse<T>(HttpResponseMessage response, JsonSerializerSettings settings, Stream body)
+    {
+        var reading = response.RequestMessage?.Options.TryGetValue(ResponseReading.Option, out var found) == true ? found : null;
+        var variants = Serializers.GetValue(settings, static strict => new SerializerVariants(strict));
+        var serializer = AsksForFields(response.RequestMessage?.RequestUri) ? variants.Sparse
+            : reading?.Strict == true ? variants.Strict
+            : variants.Tolerant;
+        // 512 bytes at a time: API answers arrive buffered in memory, so a smaller read buffer costs copies, not waits.
+        using var text = new StreamReader(body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 512);
+        using var json = new JsonTextReader(text) { ArrayPool = PooledChars.Instance, CloseInput = false };
+        var previous = ResponseReading.Current;
+        ResponseReading.Current = reading ?? new ResponseReading(TeamUpOperation.Of(response.RequestMessage) ?? "TeamUp", null, false);
+        try
+        {
+            return serializer.Deserialize<T>(json);
+        }
+        finally
+        {
+            ResponseReading.Current = previous;
+        }
+    }
+
+    private static readonly ConditionalWeakTable<JsonSerializerSettings, SerializerVariants> Serializers = new();
+
+    // Newtonsoft's serializer is safe to share between threads once configured; nothing here changes one after creation.
+    private sealed class SerializerVariants(JsonSerializerSettings strict)
+    {
+        public JsonSerializer Strict { get; } = JsonSerializer.Create(strict);
+
+        public JsonSerializer Tolerant { get; } = JsonSerializer.Create(TolerantVariants.GetValue(strict, CreateTolerant));
+
+        public JsonSerializer Sparse { get; } = JsonSerializer.Create(SparseVariants.GetValue(strict, CreateSparse));
+    }
+
+    private sealed class PooledChars : IArrayPool<char>
+    {
+        public static readonly PooledChars Instance = new();
+
+        public char[] Rent(int minimumLength) => System.Buffers.ArrayPool<char>.Shared.Rent(minimumLength);
+
+        public void Return(char[]? array)
+        {
+            if (array is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(array);
+            }
+        }
+    }
+
     private static readonly ConditionalWeakTable<JsonSerializerSettings, JsonSerializerSettings> TolerantVariants = new();
 
     private static JsonSerializerSettings CreateTolerant(JsonSerializerSettings strict) =>

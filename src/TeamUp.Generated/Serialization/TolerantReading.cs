@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
@@ -15,26 +16,30 @@ internal sealed class TolerantContractResolver : DefaultContractResolver
 {
     public static readonly TolerantContractResolver Instance = new();
 
-    // The property names set so far on each object being read (keyed by the object: converters that Populate an object
-    // skip its OnDeserializing callback, so a stack pushed there would fall out of step). One graph is read on one thread.
+    // Which promised properties have been set so far on each object being read, as bits (word n of an object holds
+    // promises 64n..64n+63), keyed by the object: converters that Populate an object skip its OnDeserializing callback, so
+    // a stack pushed there would fall out of step. One graph is read on one thread. Bits, not a set of names per object:
+    // this runs for every required property of every object of every answer.
     [ThreadStatic]
-    private static Dictionary<object, HashSet<string>>? _reading;
+    private static Dictionary<(object Target, int Word), ulong>? _reading;
 
     protected override JsonObjectContract CreateObjectContract(Type objectType)
     {
         var contract = base.CreateObjectContract(objectType);
-        var promised = contract.Properties
+        var properties = contract.Properties
             .Where(p => p.Required != Required.Default && !p.Ignored && p.Writable && p.PropertyName is not null)
-            .Select(p => new Promise(p.PropertyName!, p.Required))
             .ToArray();
-        if (promised.Length == 0)
+        if (properties.Length == 0)
         {
             return contract;
         }
-        foreach (var property in contract.Properties.Where(p => p.Required != Required.Default && !p.Ignored && p.Writable))
+        var promised = new Promise[properties.Length];
+        for (var index = 0; index < properties.Length; index++)
         {
+            var property = properties[index];
+            promised[index] = new Promise(property, property.PropertyName!, property.Required);
             property.Required = Required.Default;
-            property.ValueProvider = new Recording(property.ValueProvider!, property.PropertyName!);
+            property.ValueProvider = new Recording(property.ValueProvider!, index);
             // A property initialised with an instance (Money = new Money()) would be filled in place, never set, so never seen.
             property.ObjectCreationHandling = ObjectCreationHandling.Replace;
             if (property.PropertyType is { IsValueType: true } type && Nullable.GetUnderlyingType(type) is null)
@@ -49,19 +54,22 @@ internal sealed class TolerantContractResolver : DefaultContractResolver
 
     private static void Check(object target, JsonObjectContract contract, Promise[] promised, System.Runtime.Serialization.StreamingContext context)
     {
-        HashSet<string>? present = null;
-        _reading?.Remove(target, out present);
         List<string>? broken = null;
-        foreach (var promise in promised)
+        var bits = 0UL;
+        for (var index = 0; index < promised.Length; index++)
         {
-            var property = contract.Properties.GetClosestMatchProperty(promise.Name);
-            var value = property?.ValueProvider?.GetValue(target);
-            var wasPresent = present?.Contains(promise.Name) ?? false;
+            if (index % 64 == 0)
+            {
+                bits = 0;
+                _reading?.Remove((target, index / 64), out bits);
+            }
+            var promise = promised[index];
+            var wasPresent = (bits & (1UL << (index % 64))) != 0;
             var isBroken = promise.Required switch
             {
-                Required.Always => !wasPresent || value is null,
+                Required.Always => !wasPresent || promise.Property.ValueProvider!.GetValue(target) is null,
                 Required.AllowNull => !wasPresent,
-                Required.DisallowNull => wasPresent && value is null,
+                Required.DisallowNull => wasPresent && promise.Property.ValueProvider!.GetValue(target) is null,
                 _ => false,
             };
             if (isBroken)
@@ -74,7 +82,7 @@ internal sealed class TolerantContractResolver : DefaultContractResolver
             return;
         }
         TeamUpContract.Record(target, broken);
-        var reading = context.Context as ResponseReading;
+        var reading = context.Context as ResponseReading ?? ResponseReading.Current;
         foreach (var field in broken)
         {
             TeamUpTelemetry.ContractViolations.Add(1, new("teamup.operation", reading?.Operation ?? "TeamUp"), new("teamup.field", $"{contract.UnderlyingType.Name}.{field}"));
@@ -85,33 +93,49 @@ internal sealed class TolerantContractResolver : DefaultContractResolver
         }
     }
 
-    private sealed record Promise(string Name, Required Required);
+    private sealed record Promise(JsonProperty Property, string Name, Required Required);
 
-    private sealed class Recording(IValueProvider inner, string name) : IValueProvider
+    private sealed class Recording(IValueProvider inner, int index) : IValueProvider
     {
+        private readonly int _word = index / 64;
+        private readonly ulong _bit = 1UL << (index % 64);
+
         public void SetValue(object target, object? value)
         {
-            var reading = _reading ??= new Dictionary<object, HashSet<string>>(ReferenceEqualityComparer.Instance);
-            if (!reading.TryGetValue(target, out var present))
+            var reading = _reading ??= new Dictionary<(object, int), ulong>(ReadingKeyComparer.Instance);
+            var key = (target, _word);
+            if (reading.Count > 10_000 && !reading.ContainsKey(key))
             {
-                if (reading.Count > 10_000)
-                {
-                    reading.Clear(); // left over from reads that failed midway; nothing in progress is this deep
-                }
-                reading[target] = present = new HashSet<string>(StringComparer.Ordinal);
+                reading.Clear(); // left over from reads that failed midway; nothing in progress is this deep
             }
-            present.Add(name);
+            CollectionsMarshal.GetValueRefOrAddDefault(reading, key, out _) |= _bit;
             inner.SetValue(target, value);
         }
 
         public object? GetValue(object target) => inner.GetValue(target);
     }
+
+    private sealed class ReadingKeyComparer : IEqualityComparer<(object Target, int Word)>
+    {
+        public static readonly ReadingKeyComparer Instance = new();
+
+        public bool Equals((object Target, int Word) x, (object Target, int Word) y) => ReferenceEquals(x.Target, y.Target) && x.Word == y.Word;
+
+        public int GetHashCode((object Target, int Word) key) => HashCode.Combine(RuntimeHelpers.GetHashCode(key.Target), key.Word);
+    }
 }
 
-/// <summary>Who is reading (the operation and where warnings go), handed to the resolver's callbacks through the serializer's context.</summary>
+/// <summary>Who is reading (the operation and where warnings go), handed to the resolver's callbacks through <see cref="Current"/> (or the serializer's context, for error bodies read as text).</summary>
 internal sealed record ResponseReading(string Operation, ILogger? Logger, bool Strict)
 {
     public static readonly HttpRequestOptionsKey<ResponseReading> Option = new("TeamUp.ResponseReading");
+
+    /// <summary>
+    /// Who is reading on this thread right now (set around a synchronous deserialization by <see cref="TeamUpJson.ReadResponse{T}"/>),
+    /// so that one shared serializer serves every answer.
+    /// </summary>
+    [ThreadStatic]
+    internal static ResponseReading? Current;
 }
 
 /// <summary>
