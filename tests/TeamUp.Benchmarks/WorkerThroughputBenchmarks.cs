@@ -21,8 +21,9 @@ namespace TeamUp.Benchmarks;
 /// </summary>
 /// <remarks>
 /// In process (the benchmark process only starts the workers and waits; the sandbox runs in it), few iterations: one
-/// is a minute-long multi-process run. <c>TEAMUP_BENCH_INVOICES</c> sets the sandbox's invoice count for a quick look.
-/// A run whose workers do not all exit 0 or do not mark every booked invoice throws instead of giving a time.
+/// is a minute-long multi-process run. <c>TEAMUP_BENCH_INVOICES</c> sets the sandbox's invoice count for a quick look,
+/// <c>TEAMUP_BENCH_ITERATIONS</c> the number of iterations. A run whose workers do not all exit 0 or do not mark every
+/// booked invoice throws instead of giving a time.
 /// </remarks>
 [Config(typeof(WorkerJobConfig))]
 public class WorkerThroughputBenchmarks
@@ -152,10 +153,14 @@ public class WorkerThroughputBenchmarks
     }
 }
 
-/// <summary>Three iterations in process, no warm-up: each iteration starts fresh worker processes anyway.</summary>
+/// <summary>
+/// Three iterations in process (<c>TEAMUP_BENCH_ITERATIONS</c> changes it), no warm-up: each iteration starts fresh
+/// worker processes anyway.
+/// </summary>
 public sealed class WorkerJobConfig : ManualConfig
 {
     public WorkerJobConfig() =>
-        AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(0).WithIterationCount(3)
+        AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(0)
+            .WithIterationCount(int.TryParse(Environment.GetEnvironmentVariable("TEAMUP_BENCH_ITERATIONS"), out var n) && n > 0 ? n : 3)
             .WithInvocationCount(1).WithUnrollFactor(1).WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(1), logOutput: true)));
 }
