@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using TeamUp.Sandbox;
@@ -44,9 +45,9 @@ public sealed class ExportsCommandTests : IAsyncLifetime
         Assert.True(pending.ExitCode == 0, pending.ToString());
         var lines = Lines(pending);
         Assert.Equal(BookedCount, lines.Count);
-        Assert.All(lines, l => Assert.Equal("new", (string?)l["reason"]));
-        Assert.All(lines, l => Assert.StartsWith("f1:", (string?)l["version"]));
-        Assert.All(lines, l => Assert.Equal((int)l["id"]!, (int)l["invoice"]!["id"]!));
+        Each.Of(lines, l => Assert.Equal("new", (string?)l["reason"]));
+        Each.Of(lines, l => Assert.StartsWith("f1:", (string?)l["version"]));
+        Each.Of(lines, l => Assert.Equal((int)l["id"]!, (int)l["invoice"]!["id"]!));
 
         var mark = await RunWithStdinAsync(pending.Stdout, "exports", "mark", "--system", "xero", "--note", "imported by hand", "--reference", "batch-7",
             "--ledger", Ledger, "-");
@@ -87,8 +88,8 @@ public sealed class ExportsCommandTests : IAsyncLifetime
         Assert.StartsWith($"Synced xero: {BookedCount} delivered in {batches} batches, {BookedCount} marked exported, 0 failed, 0 uncertain", first.Stdout);
         var lines = File.ReadAllLines(delivered).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         Assert.Equal(BookedCount, lines.Select(l => (int)l["id"]!).Distinct().Count());
-        Assert.All(lines, l => Assert.StartsWith("teamup-", (string?)l["idempotency_key"]));
-        Assert.All(File.ReadAllLines(keys), k => Assert.Matches("^xero teamup-batch-[0-9a-f]{32}$", k));
+        Each.Of(lines, l => Assert.StartsWith("teamup-", (string?)l["idempotency_key"]));
+        Each.Of(File.ReadAllLines(keys), k => Assert.Matches("^xero teamup-batch-[0-9a-f]{32}$", k));
 
         var open = _sandbox.Data.InvoicesFor(_sandbox.DefaultProviderId).Where(i => i.Status == "open").Take(2).ToList();
         _sandbox.Activity.Pay(open[0].Id);
@@ -99,7 +100,7 @@ public sealed class ExportsCommandTests : IAsyncLifetime
         Assert.StartsWith("Synced xero: 2 delivered in 1 batches, 2 marked exported", second.Stdout);
         var changed = File.ReadAllLines(delivered).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         Assert.Equal([open[0].Id, open[1].Id], changed.Select(l => (int)l["id"]!).Order());
-        Assert.All(changed, l => Assert.Equal("changed", (string?)l["reason"]));
+        Each.Of(changed, l => Assert.Equal("changed", (string?)l["reason"]));
     }
 
     [Fact]
@@ -168,6 +169,39 @@ public sealed class ExportsCommandTests : IAsyncLifetime
         Assert.Equal(0, (int)status["exported"]!);
     }
 
+    [Theory]
+    [InlineData("mark")]
+    [InlineData("sync")]
+    public async Task A_blank_note_is_a_usage_error_and_nothing_is_marked(string command)
+    {
+        var ids = _sandbox.Data.InvoicesFor(_sandbox.DefaultProviderId).Where(i => i.Status is not ("draft" or "upcoming")).Take(2)
+            .Select(i => i.Id.ToString(CultureInfo.InvariantCulture));
+        foreach (var blank in new[] { "", "   " })
+        {
+            var result = command == "mark"
+                ? await RunAsync(["exports", "mark", "--system", "xero", "--note", blank, "--ledger", Ledger, .. ids])
+                : await RunAsync("exports", "sync", "--system", "xero", "--note", blank, "--exec", "cat", "--ledger", Ledger);
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains("--note is blank", result.Stderr);
+            Assert.DoesNotContain("   at ", result.Stderr);
+        }
+        var pending = await RunAsync("exports", "pending", "--system", "xero", "--ledger", Ledger);
+        Assert.Equal(BookedCount, pending.StdoutLines.Length);
+    }
+
+    [Fact]
+    public async Task The_ledger_named_by_TEAMUP_LEDGER_in_the_run_environment_is_the_one_used()
+    {
+        var named = Path.Combine(_dir, "from-environment.db");
+        var id = _sandbox.Data.InvoicesFor(_sandbox.DefaultProviderId).First(i => i.Status is not ("draft" or "upcoming")).Id.ToString(CultureInfo.InvariantCulture);
+        var result = await Tool.RunWithEnvironmentAsync(new Dictionary<string, string> { ["TEAMUP_LEDGER"] = named },
+            ["exports", "mark", "--system", "xero", "--note", "by hand", id, .. Tool.Connect(_sandbox)]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(named));
+        var history = await RunAsync("exports", "history", "--system", "xero", "--ledger", named, id);
+        Assert.Contains("by hand", history.Stdout);
+    }
+
     [Fact]
     public async Task Only_new_include_drafts_and_not_exported_since_on_the_command_line()
     {
@@ -182,9 +216,9 @@ public sealed class ExportsCommandTests : IAsyncLifetime
 
         Assert.Empty(onlyNew.StdoutLines);
         Assert.Equal(drafts, withDrafts.StdoutLines.Length);
-        Assert.All(Lines(withDrafts), l => Assert.Contains((string?)l["invoice"]!["status"], new[] { "draft", "upcoming" }));
+        Each.Of(Lines(withDrafts), l => Assert.Contains((string?)l["invoice"]!["status"], new[] { "draft", "upcoming" }));
         Assert.Equal(BookedCount, since.StdoutLines.Length);
-        Assert.All(Lines(since), l => Assert.Equal("not_exported_since", (string?)l["reason"]));
+        Each.Of(Lines(since), l => Assert.Equal("not_exported_since", (string?)l["reason"]));
         Assert.Equal(2, contradiction.ExitCode);
     }
 }

@@ -46,7 +46,7 @@ public sealed class SpecMetadataTests(SandboxFixture fixture) : IClassFixture<Sa
         Assert.True(result.ExitCode == 0, result.ToString());
         var rows = result.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.NotEmpty(rows);
-        Assert.All(rows, r => Assert.True(r.GetProperty("count").GetInt32() > 0));
+        Each.Of(rows, r => Assert.True(r.GetProperty("count").GetInt32() > 0));
         Assert.Equal(rows.Count, rows.Select(r => r.GetProperty("status").GetString()).Distinct().Count());
     }
 

@@ -57,7 +57,7 @@ public sealed class PostgresLedgerTests(PostgresDatabase database) : IClassFixtu
             // Without the advisory lock, concurrent CREATE SCHEMA / CREATE TABLE of the same names fail with
             // duplicate-key errors in the catalog, or one worker sees half a schema.
             await Task.WhenAll(stores.Select(s => Task.Run(() => s.OpenAsync())));
-            Assert.All(stores, s => Assert.Equal(1, s.SchemaVersion));
+            Each.Of(stores, s => Assert.Equal(1, s.SchemaVersion));
             Assert.Equal(5L, await ScalarAsync<long>($"SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}'"));
             Assert.Equal("1", await ScalarAsync<string>($"SELECT value FROM {schema}.ledger_info WHERE key = 'schema_version'"));
             Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM {schema}.ledger_info WHERE key = 'created_at'"));
@@ -158,7 +158,7 @@ public sealed class PostgresLedgerTests(PostgresDatabase database) : IClassFixtu
         Assert.NotNull(claim);
         Assert.Equal([1L, 2, 3], claim.Items.Select(i => i.InvoiceId));
         Assert.Equal([claim.Token], (await store.GetClaimsAsync("xero")).Select(c => c.Token));
-        Assert.All(claim.Items, i => Assert.Equal(1, i.Deliveries));
+        Each.Of(claim.Items, i => Assert.Equal(1, i.Deliveries));
 
         var done = await lossy.CompleteClaimAsync("xero", claim.Token, claim.Items.Select(i => new InvoiceVersion(i.InvoiceId, i.Version)).ToList(), new ExportNote("ok"), TimeSpan.Zero);
         Assert.Equal([1L, 2, 3], done.Marked.Order());
@@ -174,7 +174,7 @@ public sealed class PostgresLedgerTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal(ticket.Generation, (await store.GetDiscoveryStateAsync("xero"))!.CompletedGeneration);
 
         Assert.Equal(["claim", "complete", "begin discovery", "complete discovery"], retries.Select(r => r.Operation));
-        Assert.All(retries, r => Assert.Contains("connection", r.Reason));
+        Each.Of(retries, r => Assert.Contains("connection", r.Reason));
     }
 
     [Fact]

@@ -71,14 +71,14 @@ public sealed class TrackerOnPostgresTests(PostgresDatabase database) : IClassFi
             var booked = Booked;
             var delivered = exporter.Delivered.GroupBy(i => i.InvoiceId).ToDictionary(g => g.Key, g => g.Count());
             Assert.Equal(booked.Order(), delivered.Keys.Order());
-            Assert.All(delivered, d => Assert.Equal(1, d.Value));
-            Assert.All((await ExportedEventsAsync()).Values, n => Assert.Equal(1, n));
+            Each.Of(delivered, d => Assert.Equal(1, d.Value));
+            Each.Of((await ExportedEventsAsync()).Values, n => Assert.Equal(1, n));
             Assert.Equal(booked.Count, (await ExportedEventsAsync()).Count);
             // One worker listed TeamUp; the others only claimed what it queued.
             Assert.Single(results, r => r.Discovered > 0);
             Assert.Equal(booked.Count, results.Sum(r => r.Discovered));
             Assert.True(results.Count(r => r.Delivered > 0) >= 2, string.Join(", ", results.Select(r => r.Delivered)));
-            Assert.All(results, r => Assert.Equal(0, r.Uncertain + r.Refused));
+            Each.Of(results, r => Assert.Equal(0, r.Uncertain + r.Refused));
         }
         finally
         {
@@ -119,15 +119,15 @@ public sealed class TrackerOnPostgresTests(PostgresDatabase database) : IClassFi
         Assert.Contains("lease", stuck.LastError);
         // The taken-over items went out twice with the same keys; everything else once.
         var again = liveExporter.Delivered.Where(i => batchIds.Contains(i.InvoiceId)).ToList();
-        Assert.All(again, i => Assert.True(i.Uncertain));
+        Each.Of(again, i => Assert.True(i.Uncertain));
         var first = batch.Items.Select(i => i.InvoiceId).ToHashSet();
         Assert.Equal(batch.Items.Select(i => i.IdempotencyKey).Order(), again.Where(i => first.Contains(i.InvoiceId)).Select(i => i.IdempotencyKey).Order());
         var all = stuckExporter.Delivered.Concat(liveExporter.Delivered).GroupBy(i => i.InvoiceId).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(Booked.Order(), all.Keys.Order());
-        Assert.All(all, d => Assert.Equal(batchIds.Contains(d.Key) ? 2 : 1, d.Value));
+        Each.Of(all, d => Assert.Equal(batchIds.Contains(d.Key) ? 2 : 1, d.Value));
         var marks = await ExportedEventsAsync();
         Assert.Equal(Booked.Count, marks.Count);
-        Assert.All(marks.Values, n => Assert.Equal(1, n));
+        Each.Of(marks.Values, n => Assert.Equal(1, n));
         var history = await liveStore.GetHistoryAsync(batchIds.First(), System);
         Assert.Contains(history, e => e.Kind == LedgerEventKind.LateResult);
     }

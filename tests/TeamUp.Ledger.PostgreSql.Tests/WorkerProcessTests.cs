@@ -29,11 +29,11 @@ public sealed class WorkerProcessTests(PostgresDatabase database) : IClassFixtur
         Assert.DoesNotContain(deliveries, d => d.Uncertain);
         var marks = await pool.MarksAsync();
         Assert.Equal(booked.Count, marks.Count);
-        Assert.All(marks.Values, n => Assert.Equal(1, n));                  // marked once
+        Each.Of(marks.Values, n => Assert.Equal(1, n));                  // marked once
         // One worker listed TeamUp and queued the work; all of them shared the batches.
         Assert.Single(pool.Workers, w => w.Stderr.Contains("invoices queued for xero"));
         Assert.Equal(booked.Count, pool.Workers.Sum(w => w.Summary("delivered")));
-        Assert.All(pool.Workers, w => Assert.True(w.Summary("delivered") > 0, pool.Output));
+        Each.Of(pool.Workers, w => Assert.True(w.Summary("delivered") > 0, pool.Output));
     }
 
     /// <summary>The live claim of the pool's ledger held by one of its workers, once one shows up: (worker, its items).</summary>
@@ -93,17 +93,18 @@ public sealed class WorkerProcessTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(booked.Order(), deliveries.Select(d => d.Id).Distinct().Order());          // nothing lost
         var marks = await pool.MarksAsync();
         Assert.Equal(booked.Count, marks.Count);
-        Assert.All(marks.Values, n => Assert.Equal(1, n));                                    // marked once
+        Each.Of(marks.Values, n => Assert.Equal(1, n));                                    // marked once
         // Handed out again after the lease: every item of the killed batch, as uncertain, with its first key.
         var again = deliveries.Where(d => d.Uncertain).ToList();
         Assert.Equal(killedBatch.Order(), again.Select(d => d.Id).Order());
-        Assert.All(pool.Workers.Where(w => w != victim), w => Assert.DoesNotContain("refused", w.Stdout));
+        Each.Of(pool.Workers.Where(w => w != victim), w => Assert.DoesNotContain("refused", w.Stdout));
         foreach (var id in killedBatch)
         {
             Assert.Single(deliveries, d => d.Id == id && d.Uncertain);
             Assert.Single(deliveries.Where(d => d.Id == id).Select(d => d.Key).Distinct());
         }
         // Extra deliveries only from the killed batch, each counted as uncertain in a survivor's summary.
+        // Empty is a valid outcome: the victim may have died before its exporter delivered anything.
         Assert.All(deliveries.GroupBy(d => d.Id).Where(g => g.Count() > 1), g => Assert.Contains(g.Key, killedBatch));
         Assert.Equal(killedBatch.Count, pool.Workers.Where(w => w != victim).Sum(w => w.Summary("uncertain")));
     }
@@ -133,11 +134,11 @@ public sealed class WorkerProcessTests(PostgresDatabase database) : IClassFixtur
         foreach (var worker in pool.Workers) await worker.ExitAsync(Deadline);   // the paused one exits 1 (refused): checked below
         Assert.Equal(1, paused.Process.ExitCode);
         Assert.Contains("lease", paused.Stderr);
-        Assert.All(pool.Workers.Where(w => w != paused), w => Assert.Equal(0, w.Process.ExitCode));
+        Each.Of(pool.Workers.Where(w => w != paused), w => Assert.Equal(0, w.Process.ExitCode));
 
         var marks = await pool.MarksAsync();
         Assert.Equal(booked.Count, marks.Count);
-        Assert.All(marks.Values, n => Assert.Equal(1, n));                                     // no invoice marked twice
+        Each.Of(marks.Values, n => Assert.Equal(1, n));                                     // no invoice marked twice
         // The batch it exported while paused was delivered; its mark came late, was refused, reported and kept.
         var late = await pool.CountEventsAsync("late_result");
         Assert.NotEmpty(late);
@@ -168,7 +169,7 @@ public sealed class WorkerProcessTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(booked.Order(), pool.Deliveries().Select(d => d.Id).Distinct().Order());
         var marks = await pool.MarksAsync();
         Assert.Equal(booked.Count, marks.Count);
-        Assert.All(marks.Values, n => Assert.Equal(1, n));
+        Each.Of(marks.Values, n => Assert.Equal(1, n));
         Npgsql.NpgsqlConnection.ClearAllPools();
     }
 

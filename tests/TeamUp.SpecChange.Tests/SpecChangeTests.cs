@@ -50,7 +50,7 @@ public sealed class SpecChangeTests(ITestOutputHelper output)
             Assert.NotEqual(0, first.Exit);
             var failed = Regex.Matches(first.Output, @"^\s*Failed (TeamUp\.[\w.]+)", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Distinct().ToList();
             Assert.True(failed.Count > 0, first.Output);
-            Assert.All(failed, name => Assert.Matches(@"SnapshotTests\.|WireShapeTests\.", name));
+            Each.Of(failed, name => Assert.Matches(@"SnapshotTests\.|WireShapeTests\.", name));
             var received = File.ReadAllText(Path.Combine(repo, "tests/TeamUp.Generated.Tests/Snapshots/TeamUpClients.g.received.cs.txt"));
             foreach (var expected in new[] { "LoyaltyPoints", "InvoiceStatus Refunded", "LocationId", "InvoicesReportColumn LocationName" })
                 Assert.Contains(expected, received);
@@ -65,7 +65,7 @@ public sealed class SpecChangeTests(ITestOutputHelper output)
             var changed = Git(repo, "status", "--porcelain", "--untracked-files=all").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[3..]).ToList();
             Assert.Contains(Spec, changed);
             Assert.Contains(changed, f => f.EndsWith(".verified.cs.txt", StringComparison.Ordinal));
-            Assert.All(changed, f => Assert.True(f == Spec || f == "tests/TeamUp.Generated.Tests/SpecChangeProbe.cs"
+            Each.Of(changed, f => Assert.True(f == Spec || f == "tests/TeamUp.Generated.Tests/SpecChangeProbe.cs"
                 || (f.StartsWith("tests/TeamUp.Generated.Tests/Snapshots/", StringComparison.Ordinal) && f.Contains(".verified.", StringComparison.Ordinal)), $"{f} changed"));
 
             // The CLI takes the new column and filter from the generated metadata (the sandbox does not know them, so a

@@ -138,6 +138,13 @@ internal static class ExportsCommands
             : throw new UsageException($"{option} '{text}' is not a date-time; use ISO 8601, e.g. 2026-12-01T09:00:00Z.");
     }
 
+    /// <summary>
+    /// A mark's note is the only trace of why an invoice counts as exported: a blank one (an empty shell variable, a
+    /// quoting slip) would record a mark nobody can explain later, so it is refused before anything is touched.
+    /// </summary>
+    private static string RequiredNote(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? throw new UsageException("--note is blank; say why or how the invoices were exported.") : text;
+
     private static DateOnly? Date(string? text, string option)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -153,13 +160,13 @@ internal static class ExportsCommands
     private static async Task<int> WithTrackerAsync(CliContext cli, ConnectionSettings settings, string? ledger,
         Func<ExportTracker, Task<int>> body, CancellationToken ct)
     {
-        await using var store = await LedgerLocator.OpenAsync(ledger, cli.Log, ct);
+        await using var store = await LedgerLocator.OpenAsync(ledger, cli.Host.Environment, cli.Log, ct);
         return await CommandRunner.WithSessionAsync(cli, settings, session => LedgerGuard(cli, () => body(new ExportTracker(session.Client, store))), ct);
     }
 
     private static async Task<int> WithLedgerAsync(CliContext cli, string? ledger, Func<IExportLedgerStore, Task<int>> body, CancellationToken ct)
     {
-        await using var store = await LedgerLocator.OpenAsync(ledger, cli.Log, ct);
+        await using var store = await LedgerLocator.OpenAsync(ledger, cli.Host.Environment, cli.Log, ct);
         return await LedgerGuard(cli, () => body(store));
     }
 
@@ -241,7 +248,7 @@ internal static class ExportsCommands
         command.SetAction((parse, ct) => CommandRunner.GuardAsync(cli, async () =>
         {
             var name = System(parse, system);
-            var exportNote = new ExportNote(parse.GetValue(note) ?? "", parse.GetValue(reference));
+            var exportNote = new ExportNote(RequiredNote(parse.GetValue(note)), parse.GetValue(reference));
             if (exportNote.Note.Length > ExportNote.MaxNoteLength)
             {
                 throw new UsageException($"--note has {exportNote.Note.Length} characters; at most {ExportNote.MaxNoteLength} are kept.");
@@ -375,7 +382,7 @@ internal static class ExportsCommands
             });
             if (parse.GetValue(note) is { } text)
             {
-                options.Note = text;
+                options.Note = RequiredNote(text);
             }
             var settings = global.Resolve(parse);
             return await WithTrackerAsync(cli, settings, parse.GetValue(ledger), async tracker =>

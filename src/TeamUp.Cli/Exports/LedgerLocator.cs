@@ -23,11 +23,14 @@ internal static class LedgerLocator
             "teamup", "ledger.db");
 
     /// <param name="option">The <c>--ledger</c> value, if given.</param>
+    /// <param name="environment">Reads <c>TEAMUP_LEDGER</c>: the run's environment (<see cref="CliHost.Environment"/>), so a
+    /// test decides what it holds instead of the machine.</param>
     /// <param name="log">Where a PostgreSQL ledger's retries are told (a restarting server is waited for, not failed on).</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public static async Task<IExportLedgerStore> OpenAsync(string? option, Action<string>? log, CancellationToken cancellationToken)
+    public static async Task<IExportLedgerStore> OpenAsync(string? option, Func<string, string?> environment, Action<string>? log,
+        CancellationToken cancellationToken)
     {
-        var given = NonEmpty(option) ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        var given = NonEmpty(option) ?? NonEmpty(environment(EnvironmentVariable));
         if (PostgresLedgerLocation.IsPostgres(given))
         {
             return await OpenPostgresAsync(given!, log, cancellationToken);

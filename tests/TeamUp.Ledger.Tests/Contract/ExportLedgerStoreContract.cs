@@ -99,8 +99,8 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         Assert.Empty(result.Unchanged);
         var exported = await ExportedAsync(Xero);
         Assert.Equal([(1L, "a"), (2L, "b")], exported.Select(e => (e.InvoiceId, e.Version)));
-        Assert.All(exported, e => Assert.Equal(Time.GetUtcNow(), e.ExportedAt));
-        Assert.All(exported, e => Assert.Equal("XR-7", e.Reference));
+        Each.Of(exported, e => Assert.Equal(Time.GetUtcNow(), e.ExportedAt));
+        Each.Of(exported, e => Assert.Equal("XR-7", e.Reference));
 
         var history = await Store.GetHistoryAsync(1, Xero);
         var entry = Assert.Single(history);
@@ -360,8 +360,8 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         var second = await Store.ClaimAsync(Xero, "worker-2", 10, Lease);
 
         Assert.Equal([1L, 2L], second!.Items.Select(i => i.InvoiceId));
-        Assert.All(second.Items, i => Assert.True(i.Uncertain));
-        Assert.All(second.Items, i => Assert.Equal(2, i.Deliveries));
+        Each.Of(second.Items, i => Assert.True(i.Uncertain));
+        Each.Of(second.Items, i => Assert.Equal(2, i.Deliveries));
         Assert.Equal(first!.Items.Select(i => i.IdempotencyKey), second.Items.Select(i => i.IdempotencyKey));
         var uncertain = Assert.Single(await Store.GetHistoryAsync(1, Xero));
         Assert.Equal(LedgerEventKind.Uncertain, uncertain.Kind);
@@ -435,8 +435,8 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         Assert.Equal((LedgerEventKind.Failed, "exporter exited with 3: xero said 503"), (failed.Kind, failed.Note));
 
         var retry = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
-        Assert.All(retry!.Items, i => Assert.Equal("exporter exited with 3: xero said 503", i.LastError));
-        Assert.All(retry.Items, i => Assert.False(i.Uncertain));
+        Each.Of(retry!.Items, i => Assert.Equal("exporter exited with 3: xero said 503", i.LastError));
+        Each.Of(retry.Items, i => Assert.False(i.Uncertain));
         Assert.Equal(claim.Items.Select(i => i.IdempotencyKey), retry.Items.Select(i => i.IdempotencyKey));
         Assert.Empty(await Store.FailClaimAsync(Xero, claim.Token, "again", TimeSpan.Zero));
     }
@@ -456,7 +456,7 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         Time.Advance(TimeSpan.FromMinutes(1));
         var retry = await Store.ClaimAsync(Xero, "worker-1", 10, Lease);
         Assert.Equal([1L, 2L], retry!.Items.Select(i => i.InvoiceId));
-        Assert.All(retry.Items, i => Assert.False(i.Uncertain));
+        Each.Of(retry.Items, i => Assert.False(i.Uncertain));
     }
 
     [Fact]
@@ -586,6 +586,6 @@ public abstract class ExportLedgerStoreContract : IAsyncLifetime
         Assert.Equal([Xero, Datev, Xero], all.Select(e => e.System));
         Assert.True(all[0].At < all[1].At && all[1].At < all[2].At);
         Assert.True(all[0].Sequence < all[1].Sequence && all[1].Sequence < all[2].Sequence);
-        Assert.All(all, e => Assert.Equal(1, e.InvoiceId));
+        Each.Of(all, e => Assert.Equal(1, e.InvoiceId));
     }
 }

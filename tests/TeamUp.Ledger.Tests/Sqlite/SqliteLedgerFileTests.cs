@@ -125,7 +125,7 @@ public sealed class SqliteLedgerFileTests : IDisposable
 
         await Task.WhenAll(stores.Select(s => Task.Run(() => s.OpenAsync())));
 
-        Assert.All(stores, s => Assert.Equal(SqliteLedgerSchema.CurrentVersion, s.SchemaVersion));
+        Each.Of(stores, s => Assert.Equal(SqliteLedgerSchema.CurrentVersion, s.SchemaVersion));
         foreach (var s in stores)
         {
             await s.DisposeAsync();

@@ -63,7 +63,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
         Assert.Equal(delivered.Count, delivered.Distinct().Count());
         Assert.Equal((Booked.Count, Booked.Count, 0, 0), (first.Delivered, first.Exported, first.Failed, first.Uncertain));
         Assert.Equal((Booked.Count + 9) / 10, first.Batches);
-        Assert.All(exporter.Delivered, i => Assert.Equal(PendingReason.New, i.Reason));
+        Each.Of(exporter.Delivered, i => Assert.Equal(PendingReason.New, i.Reason));
         Assert.Equal(Booked.Count, (await _tracker.GetStatusAsync(Xero)).Exported);
 
         exporter.Delivered.Clear();
@@ -77,7 +77,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
         var third = await _tracker.SyncAsync(Xero, exporter);
 
         Assert.Equal([open[0].Id, open[1].Id], exporter.Delivered.Select(i => (int)i.InvoiceId).Order());
-        Assert.All(exporter.Delivered, i => Assert.Equal(PendingReason.Changed, i.Reason));
+        Each.Of(exporter.Delivered, i => Assert.Equal(PendingReason.Changed, i.Reason));
         Assert.Equal("paid", exporter.Delivered.Single(i => i.InvoiceId == open[0].Id).Invoice.Status.ToString());
         Assert.Equal(2, third.Exported);
         var history = await _tracker.GetHistoryAsync(open[0].Id, Xero);
@@ -91,7 +91,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
     {
         var booked = await _tracker.GetPendingAsync(Xero).ToListAsync();
         Assert.Equal(Booked.Order(), booked.Select(p => (long)p.InvoiceId).Order());
-        Assert.All(booked, p => Assert.Equal((PendingReason.New, InvoiceFingerprint.Of(p.Invoice)), (p.Reason, p.Version)));
+        Each.Of(booked, p => Assert.Equal((PendingReason.New, InvoiceFingerprint.Of(p.Invoice)), (p.Reason, p.Version)));
 
         await _tracker.MarkExportedAsync(Xero, booked.Select(p => new InvoiceToMark(p.InvoiceId, p.Version)), new ExportNote("initial load"));
         var changed = Invoices.First(i => i.Status == "open");
@@ -111,7 +111,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
         Assert.Empty(onlyNew);
         Assert.Equal(booked.Count, older.Count);
         Assert.Equal(PendingReason.Changed, older.Single(p => p.InvoiceId == changed.Id).Reason);
-        Assert.All(older.Where(p => p.InvoiceId != changed.Id), p => Assert.Equal(PendingReason.NotExportedSince, p.Reason));
+        Each.Of(older.Where(p => p.InvoiceId != changed.Id), p => Assert.Equal(PendingReason.NotExportedSince, p.Reason));
         Assert.Empty(olderOnlyNew);
         Assert.Single(notOlder);
     }
@@ -130,7 +130,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
         var exporter = new RecordingExporter();
         var result = await _tracker.SyncAsync(Xero, exporter, new ExportSyncOptions { IncludeDrafts = true, Status = [InvoiceStatus.Draft] });
         Assert.Equal(Invoices.Count(i => i.Status == "draft"), result.Exported);
-        Assert.All(exporter.Delivered, i => Assert.Equal("draft", i.Invoice.Status.ToString()));
+        Each.Of(exporter.Delivered, i => Assert.Equal("draft", i.Invoice.Status.ToString()));
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
 
         var pending = await _tracker.GetPendingAsync(Xero, new PendingInvoiceOptions { UpdatedSince = since, UpdatedSinceLookBack = TimeSpan.Zero }).ToListAsync();
         Assert.Equal([open[0].Id, open[1].Id], pending.Select(p => p.InvoiceId).Order());
-        Assert.All(pending, p => Assert.Equal(PendingReason.Changed, p.Reason));
+        Each.Of(pending, p => Assert.Equal(PendingReason.Changed, p.Reason));
         Assert.DoesNotContain(_sandbox.RequestLog, r => r.PathAndQuery.StartsWith("/api/v2/invoices?", StringComparison.Ordinal) || r.PathAndQuery == "/api/v2/invoices");   // no full listing
 
         // An update stamped before `since` (it became visible late) is found within the look-back, not without it.
@@ -230,7 +230,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
         Assert.Equal(10, result.Uncertain);
         var uncertain = rerun.Delivered.Where(i => i.Uncertain).ToList();
         Assert.Equal(firstKeys.Order(), uncertain.Select(i => i.IdempotencyKey).Order());
-        Assert.All(uncertain, i => Assert.Equal(2, i.Deliveries));
+        Each.Of(uncertain, i => Assert.Equal(2, i.Deliveries));
         Assert.Equal(Booked.Count, (await _tracker.GetStatusAsync(Xero)).Exported);
         Assert.Equal(LedgerEventKind.Uncertain, (await _tracker.GetHistoryAsync(uncertain[0].InvoiceId, Xero))[0].Kind);
     }
@@ -263,7 +263,7 @@ public sealed class ExportTrackerTests : IAsyncLifetime
         var result = await _tracker.SyncAsync(Xero, exporter, new ExportSyncOptions { BatchSize = 25 });
 
         Assert.Equal(Booked.Count(i => i % 2 == 0), result.Exported);
-        Assert.All(await _store.GetExportedAsync(Xero).ToListAsync(), e => Assert.Equal(0, e.InvoiceId % 2));
+        Each.Of(await _store.GetExportedAsync(Xero).ToListAsync(), e => Assert.Equal(0, e.InvoiceId % 2));
     }
 
     [Fact]
