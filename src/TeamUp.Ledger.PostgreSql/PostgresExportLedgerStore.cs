@@ -667,6 +667,10 @@ public sealed class PostgresExportLedgerStore : IExportLedgerStore
                 var already = await HeldClaimAsync(connection, system, token, owner, cancellationToken).ConfigureAwait(false);
                 if (already is not null) return already;
             }
+            // The queue fills during a run, faster than autovacuum refreshes its statistics: planned on stale ones
+            // (an "empty" table) the claim below read and sorted the whole queue for every batch (82 ms at 3,000 rows,
+            // against 0.8 ms). Walking the primary key in order is right at any size: it stops after maxItems rows.
+            await ExecuteAsync(connection, "SET LOCAL enable_sort = off;", cancellationToken).ConfigureAwait(false);
             var picked = new List<QueueRow>();
             var stale = new List<long>();
             var after = long.MinValue;

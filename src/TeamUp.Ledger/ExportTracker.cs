@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using TeamUp.Generated;
 using TeamUp.Generated.Serialization;
 
@@ -82,7 +83,9 @@ public sealed class ExportTracker
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var source = options.UpdatedSince is null ? ListAsync(options, cancellationToken) : UpdatedSinceAsync(options, cancellationToken);
-        await foreach (var invoice in source.ConfigureAwait(false))
+        // TeamUp answers a page in tens of milliseconds; fingerprinting it (and a sync's staging) takes about as long
+        // again. Fetching the next page while this one is worked on makes a listing as long as its requests, not both.
+        await foreach (var invoice in ReadAheadAsync(source, options.PageSize, cancellationToken).ConfigureAwait(false))
         {
             if (!options.IncludeDrafts && !IsBooked(invoice.Status))
             {
@@ -109,6 +112,48 @@ public sealed class ExportTracker
             {
                 yield return new PendingInvoice(invoice, version, PendingReason.NotExportedSince, entry);
             }
+        }
+    }
+
+    /// <summary>
+    /// Yields <paramref name="source"/>'s items while a background reader keeps up to <paramref name="ahead"/> of them
+    /// buffered, so the source's next request runs while the caller works. Its errors surface where the caller reads;
+    /// when the caller stops (or fails), the reader is cancelled and awaited, so nothing outlives the enumeration.
+    /// </summary>
+    internal static async IAsyncEnumerable<T> ReadAheadAsync<T>(IAsyncEnumerable<T> source, int ahead,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(Math.Max(1, ahead)) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var item in source.WithCancellation(stop.Token).ConfigureAwait(false))
+                {
+                    await channel.Writer.WriteAsync(item, stop.Token).ConfigureAwait(false);
+                }
+                channel.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var item))
+                {
+                    yield return item;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reader.ConfigureAwait(false);
         }
     }
 
