@@ -118,30 +118,15 @@ internal sealed class CsvRowJsonReader : JsonReader
         {
             return null;
         }
-        var year = Digits(cell, 0, 4);
-        var month = Digits(cell, 5, 2);
-        var day = Digits(cell, 8, 2);
+        var year = TypedRowReader.Digits(cell, 0, 4);
+        var month = TypedRowReader.Digits(cell, 5, 2);
+        var day = TypedRowReader.Digits(cell, 8, 2);
         // Years 1 and 9999 are left to the base: an offset can push them out of range, which it reports.
         if (year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
         {
             return null;
         }
         return new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified);
-    }
-
-    private static int Digits(string text, int start, int count)
-    {
-        var value = 0;
-        for (var i = start; i < start + count; i++)
-        {
-            var digit = text[i] - '0';
-            if (digit is < 0 or > 9)
-            {
-                return -1;
-            }
-            value = value * 10 + digit;
-        }
-        return value;
     }
 
     public override bool Read()

@@ -224,7 +224,9 @@ internal sealed class TypedRowReader
         return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
     }
 
-    private static int Digits(string text, int start, int count)
+    /// <summary>The number written by <paramref name="count"/> ASCII digits from <paramref name="start"/>, or -1 when one is not a digit
+    /// (the hand-read ISO dates of both row readers).</summary>
+    internal static int Digits(string text, int start, int count)
     {
         var value = 0;
         for (var i = start; i < start + count; i++)
